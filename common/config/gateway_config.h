@@ -1,0 +1,52 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace gateway::config {
+
+// What the PACS does when a SOP Instance UID it already holds arrives again.
+enum class DuplicatePolicy { kKeepFirst, kReplace };
+
+// Network behaviour shared by both DICOM services.
+struct NetworkSettings {
+  std::string bind_address = "0.0.0.0";
+  int max_associations = 16;                 // per service; excess gets a transient reject
+  std::chrono::seconds acse_timeout{10};     // deadline for the whole association request
+  std::chrono::seconds dimse_timeout{30};    // silence allowed inside one DIMSE message
+  std::chrono::seconds idle_timeout{120};    // silence allowed between two DIMSE messages
+  std::uint32_t max_pdu_size = 131072;       // largest P-DATA PDU we accept
+  std::chrono::seconds shutdown_timeout{20};  // grace for in-flight transfers on SIGTERM
+};
+
+struct PacsSettings {
+  std::string aet = "SCREENING_PACS";
+  std::uint16_t port = 4244;
+  std::filesystem::path storage_path = "/var/lib/pacs/storage";
+  std::filesystem::path db_path = "/var/lib/pacs/pacs.db";
+  DuplicatePolicy duplicate_policy = DuplicatePolicy::kKeepFirst;
+  std::uint64_t max_object_size = 8ULL << 30;  // bytes of dataset per C-STORE
+  std::vector<std::string> allowed_sop_classes;  // empty: every storage class DCMTK knows
+};
+
+// Reserved for the worklist service (issue: MWL); validated so a bad value fails early.
+struct MwlSettings {
+  std::string aet = "MWL_SCP";
+  std::uint16_t port = 4243;
+  std::filesystem::path db_path = "/var/lib/pacs/worklist.db";
+};
+
+// The whole configuration, loaded once at start and passed down by const reference.
+struct GatewayConfig {
+  std::string log_level = "info";
+  NetworkSettings network;
+  PacsSettings pacs;
+  MwlSettings mwl;
+};
+
+std::string toString(DuplicatePolicy policy);
+
+}  // namespace gateway::config

@@ -1,0 +1,186 @@
+#include "common/config/setting_table.h"
+
+#include <cstdio>
+#include <sstream>
+
+#include "common/config/value_parsers.h"
+
+namespace gateway::config {
+namespace {
+
+using Error = std::optional<std::string>;
+
+template <typename Field>
+Error setInteger(Field& field, const std::string& value, std::int64_t min, std::int64_t max) {
+  const auto parsed = parseInteger(value, min, max);
+  if (!parsed.value) return parsed.error;
+  field = static_cast<Field>(*parsed.value);
+  return std::nullopt;
+}
+
+Error setSeconds(std::chrono::seconds& field, const std::string& value, std::int64_t max) {
+  const auto parsed = parseInteger(value, 1, max);
+  if (!parsed.value) return parsed.error;
+  field = std::chrono::seconds(*parsed.value);
+  return std::nullopt;
+}
+
+Error setAeTitle(std::string& field, const std::string& value) {
+  const auto parsed = parseAeTitle(value);
+  if (!parsed.value) return parsed.error;
+  field = *parsed.value;
+  return std::nullopt;
+}
+
+Error setPath(std::filesystem::path& field, const std::string& value) {
+  const std::string t = trim(value);
+  if (t.empty()) return std::string("path is empty");
+  field = std::filesystem::path(t);
+  return std::nullopt;
+}
+
+Error setUidList(std::vector<std::string>& field, const std::string& value) {
+  std::vector<std::string> uids;
+  std::stringstream in(value);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    const std::string t = trim(item);
+    if (t.empty()) continue;
+    const auto parsed = parseUid(t);
+    if (!parsed.value) return parsed.error;
+    uids.push_back(*parsed.value);
+  }
+  field = std::move(uids);
+  return std::nullopt;
+}
+
+std::string joinList(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ",") + i;
+  return out.empty() ? "(all storage classes)" : out;
+}
+
+const std::vector<SettingSpec> kSettings = {
+    {"log_level", "LOG_LEVEL", "--log-level",
+     "trace, debug, info, warning, error, critical or off",
+     [](GatewayConfig& c, const std::string& v) -> Error {
+       const auto parsed = parseLogLevel(v);
+       if (!parsed.value) return parsed.error;
+       c.log_level = *parsed.value;
+       return std::nullopt;
+     },
+     [](const GatewayConfig& c) { return c.log_level; }},
+    {"network.bind_address", "GATEWAY_BIND_ADDRESS", "--bind-address",
+     "IPv4 address both services listen on",
+     [](GatewayConfig& c, const std::string& v) -> Error {
+       const std::string t = trim(v);
+       unsigned a = 0, b = 0, d = 0, e = 0;
+       char tail = 0;
+       if (std::sscanf(t.c_str(), "%u.%u.%u.%u%c", &a, &b, &d, &e, &tail) != 4 || a > 255 ||
+           b > 255 || d > 255 || e > 255) {
+         return "'" + t + "' is not an IPv4 address";
+       }
+       c.network.bind_address = t;
+       return std::nullopt;
+     },
+     [](const GatewayConfig& c) { return c.network.bind_address; }},
+    {"network.max_associations", "GATEWAY_MAX_ASSOCIATIONS", "--max-associations",
+     "concurrent associations per service (1-256); more get a transient reject",
+     [](GatewayConfig& c, const std::string& v) {
+       return setInteger(c.network.max_associations, v, 1, 256);
+     },
+     [](const GatewayConfig& c) { return std::to_string(c.network.max_associations); }},
+    {"network.acse_timeout", "GATEWAY_ACSE_TIMEOUT", "--acse-timeout",
+     "seconds a peer has to send its whole association request",
+     [](GatewayConfig& c, const std::string& v) { return setSeconds(c.network.acse_timeout, v, 3600); },
+     [](const GatewayConfig& c) { return std::to_string(c.network.acse_timeout.count()); }},
+    {"network.dimse_timeout", "GATEWAY_DIMSE_TIMEOUT", "--dimse-timeout",
+     "seconds of silence allowed inside one DIMSE message",
+     [](GatewayConfig& c, const std::string& v) { return setSeconds(c.network.dimse_timeout, v, 3600); },
+     [](const GatewayConfig& c) { return std::to_string(c.network.dimse_timeout.count()); }},
+    {"network.idle_timeout", "GATEWAY_IDLE_TIMEOUT", "--idle-timeout",
+     "seconds an open association may stay silent between messages",
+     [](GatewayConfig& c, const std::string& v) { return setSeconds(c.network.idle_timeout, v, 86400); },
+     [](const GatewayConfig& c) { return std::to_string(c.network.idle_timeout.count()); }},
+    {"network.max_pdu_size", "GATEWAY_MAX_PDU_SIZE", "--max-pdu-size",
+     "largest PDU accepted, bytes (4096-131072)",
+     [](GatewayConfig& c, const std::string& v) {
+       return setInteger(c.network.max_pdu_size, v, 4096, 131072);
+     },
+     [](const GatewayConfig& c) { return std::to_string(c.network.max_pdu_size); }},
+    {"network.shutdown_timeout", "GATEWAY_SHUTDOWN_TIMEOUT", "--shutdown-timeout",
+     "seconds in-flight transfers may finish after SIGTERM",
+     [](GatewayConfig& c, const std::string& v) { return setSeconds(c.network.shutdown_timeout, v, 3600); },
+     [](const GatewayConfig& c) { return std::to_string(c.network.shutdown_timeout.count()); }},
+    {"pacs.aet", "PACS_AET", "--pacs-aet", "AE title of the storage service",
+     [](GatewayConfig& c, const std::string& v) { return setAeTitle(c.pacs.aet, v); },
+     [](const GatewayConfig& c) { return c.pacs.aet; }},
+    {"pacs.port", "PACS_PORT", "--pacs-port", "TCP port of the storage service",
+     [](GatewayConfig& c, const std::string& v) { return setInteger(c.pacs.port, v, 1, 65535); },
+     [](const GatewayConfig& c) { return std::to_string(c.pacs.port); }},
+    {"pacs.storage_path", "PACS_STORAGE_PATH", "--pacs-storage-path",
+     "folder of the hash-based file store",
+     [](GatewayConfig& c, const std::string& v) { return setPath(c.pacs.storage_path, v); },
+     [](const GatewayConfig& c) { return c.pacs.storage_path.string(); }},
+    {"pacs.db_path", "PACS_DB_PATH", "--pacs-db-path", "SQLite index of stored instances",
+     [](GatewayConfig& c, const std::string& v) { return setPath(c.pacs.db_path, v); },
+     [](const GatewayConfig& c) { return c.pacs.db_path.string(); }},
+    {"pacs.duplicate_policy", "PACS_DUPLICATE_POLICY", "--pacs-duplicate-policy",
+     "keep (first copy wins) or replace (atomically) when a SOP Instance UID arrives again",
+     [](GatewayConfig& c, const std::string& v) -> Error {
+       const std::string t = trim(v);
+       if (t == "keep") {
+         c.pacs.duplicate_policy = DuplicatePolicy::kKeepFirst;
+       } else if (t == "replace") {
+         c.pacs.duplicate_policy = DuplicatePolicy::kReplace;
+       } else {
+         return "'" + t + "' is not keep or replace";
+       }
+       return std::nullopt;
+     },
+     [](const GatewayConfig& c) { return toString(c.pacs.duplicate_policy); }},
+    {"pacs.max_object_size", "PACS_MAX_OBJECT_SIZE", "--pacs-max-object-size",
+     "largest dataset accepted in one C-STORE (bytes, or with KiB/MiB/GiB)",
+     [](GatewayConfig& c, const std::string& v) -> Error {
+       const auto parsed = parseByteSize(v);
+       if (!parsed.value) return parsed.error;
+       c.pacs.max_object_size = *parsed.value;
+       return std::nullopt;
+     },
+     [](const GatewayConfig& c) { return std::to_string(c.pacs.max_object_size); }},
+    {"pacs.allowed_sop_classes", "PACS_ALLOWED_SOP_CLASSES", "--pacs-allowed-sop-classes",
+     "comma-separated SOP Class UIDs to accept (default: every storage class)",
+     [](GatewayConfig& c, const std::string& v) {
+       return setUidList(c.pacs.allowed_sop_classes, v);
+     },
+     [](const GatewayConfig& c) { return joinList(c.pacs.allowed_sop_classes); }},
+    {"mwl.aet", "MWL_AET", "--mwl-aet", "AE title of the worklist service",
+     [](GatewayConfig& c, const std::string& v) { return setAeTitle(c.mwl.aet, v); },
+     [](const GatewayConfig& c) { return c.mwl.aet; }},
+    {"mwl.port", "MWL_PORT", "--mwl-port", "TCP port of the worklist service",
+     [](GatewayConfig& c, const std::string& v) { return setInteger(c.mwl.port, v, 1, 65535); },
+     [](const GatewayConfig& c) { return std::to_string(c.mwl.port); }},
+    {"mwl.db_path", "MWL_DB_PATH", "--mwl-db-path", "SQLite worklist database",
+     [](GatewayConfig& c, const std::string& v) { return setPath(c.mwl.db_path, v); },
+     [](const GatewayConfig& c) { return c.mwl.db_path.string(); }},
+};
+
+}  // namespace
+
+const std::vector<SettingSpec>& settingTable() { return kSettings; }
+
+const SettingSpec* findSettingByKey(const std::string& key) {
+  for (const auto& s : kSettings) {
+    if (key == s.key) return &s;
+  }
+  return nullptr;
+}
+
+const SettingSpec* findSettingByFlag(const std::string& flag) {
+  for (const auto& s : kSettings) {
+    if (flag == s.flag) return &s;
+  }
+  return nullptr;
+}
+
+}  // namespace gateway::config

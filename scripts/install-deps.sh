@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages that building, running and testing need, but only the
+# ones that are missing, so a second run costs a dpkg query and nothing else.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config
+  libdcmtk-dev dcmtk
+  libsqlitecpp-dev libsqlite3-dev sqlite3
+  libspdlog-dev libfmt-dev
+  libyaml-cpp-dev
+  libgtest-dev
+  libboost-thread-dev
+  libssl-dev
+  python3
+)
+if [[ "${1:-}" == "--bench" ]]; then
+  packages+=(orthanc curl)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+sudo_cmd=()
+if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <dcmtk/dcmdata/dcostrma.h>
+#include <openssl/evp.h>
+
+#include <cstdint>
+#include <string>
+
+namespace gateway::pacs {
+
+// The end of DCMTK's output stream when an object is received straight to disk: writes
+// every byte to a file descriptor unbuffered, hashes it (SHA-256) on the way, and refuses
+// to grow past a byte limit. Once good() is false DCMTK drains the rest of the dataset from
+// the network and reports DIMSEC_OUTOFRESOURCES, so the peer still gets a response.
+class HashingFileSink : public DcmConsumer {
+ public:
+  enum class Failure { kNone, kTooLarge, kIoError };
+
+  HashingFileSink(int fd, std::uint64_t limit_bytes);
+  ~HashingFileSink() override;
+  HashingFileSink(const HashingFileSink&) = delete;
+  HashingFileSink& operator=(const HashingFileSink&) = delete;
+
+  OFBool good() const override { return failure_ == Failure::kNone; }
+  OFCondition status() const override;
+  OFBool isFlushed() const override { return OFTrue; }
+  offile_off_t avail() const override;
+  offile_off_t write(const void* buf, offile_off_t buflen) override;
+  void flush() override {}
+
+  // Allows `more` bytes beyond what has been written so far (the dataset after the meta
+  // header).
+  void limitRemaining(std::uint64_t more) { limit_ = written_ + more; }
+  std::uint64_t bytesWritten() const { return written_; }
+  Failure failure() const { return failure_; }
+  int errorNumber() const { return errno_; }
+  std::string failureText() const;
+  // Lower-case hex SHA-256 of everything written; call once, at the end.
+  std::string finishHash();
+
+ private:
+  int fd_;
+  std::uint64_t limit_;
+  std::uint64_t written_ = 0;
+  std::uint64_t writeback_started_ = 0;
+  Failure failure_ = Failure::kNone;
+  int errno_ = 0;
+  EVP_MD_CTX* sha_;
+};
+
+// DcmOutputStream's constructor is protected; this is the plain stream over a consumer.
+class ConsumerOutputStream : public DcmOutputStream {
+ public:
+  explicit ConsumerOutputStream(DcmConsumer* consumer) : DcmOutputStream(consumer) {}
+};
+
+}  // namespace gateway::pacs

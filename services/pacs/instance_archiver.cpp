@@ -1,0 +1,166 @@
+#include "services/pacs/instance_archiver.h"
+
+#include <system_error>
+
+#include "common/config/value_parsers.h"
+#include "common/dicom/dimse_status.h"
+#include "common/logging/identifier_mask.h"
+#include "common/logging/logging.h"
+#include "services/pacs/storage_path.h"
+
+namespace gateway::pacs {
+namespace {
+
+namespace status = dicom::status;
+
+ArchiveOutcome rejected(std::uint16_t dimse_status, std::string comment) {
+  ArchiveOutcome outcome;
+  outcome.result = ArchiveResult::kRejected;
+  outcome.dimse_status = dimse_status;
+  outcome.comment = std::move(comment);
+  return outcome;
+}
+
+ArchiveOutcome failed(std::string comment) {
+  ArchiveOutcome outcome;
+  outcome.result = ArchiveResult::kFailed;
+  outcome.dimse_status = status::kOutOfResources;
+  outcome.comment = std::move(comment);
+  return outcome;
+}
+
+StoredInstance rowFor(const ReceivedObject& object, const InstanceMetadata& metadata,
+                      const std::string& relative_path) {
+  StoredInstance row;
+  row.metadata = metadata;
+  row.storage_path = relative_path;
+  row.file_size = static_cast<std::int64_t>(object.file_size);
+  row.storage_hash = object.storage_hash;
+  row.source_aet = object.calling_aet;
+  return row;
+}
+
+}  // namespace
+
+const char* toString(ArchiveResult result) {
+  switch (result) {
+    case ArchiveResult::kStored:
+      return "stored";
+    case ArchiveResult::kDuplicateKept:
+      return "duplicate_kept";
+    case ArchiveResult::kReplaced:
+      return "duplicate_replaced";
+    case ArchiveResult::kRejected:
+      return "rejected";
+    case ArchiveResult::kCollision:
+      return "path_collision";
+    case ArchiveResult::kFailed:
+      return "failed";
+  }
+  return "unknown";
+}
+
+InstanceArchiver::InstanceArchiver(FileStore& store, InstanceIndex& index,
+                                   config::DuplicatePolicy policy)
+    : store_(store), index_(index), policy_(policy) {}
+
+std::mutex& InstanceArchiver::stripeFor(const std::string& relative_path) {
+  const auto byte = std::stoul(relative_path.substr(0, 2), nullptr, 16);
+  return stripes_[byte % stripes_.size()];
+}
+
+ArchiveOutcome InstanceArchiver::archive(ReceivedObject& object) {
+  const MetadataResult parsed = readInstanceMetadata(object.file->path());
+  if (!parsed.metadata) {
+    return rejected(status::kCannotUnderstand, "dataset cannot be parsed: " + parsed.error);
+  }
+  const InstanceMetadata& metadata = *parsed.metadata;
+  if (metadata.sop_instance_uid.empty()) {
+    return rejected(status::kCannotUnderstand, "dataset has no SOP Instance UID (0008,0018)");
+  }
+  if (metadata.sop_class_uid.empty()) {
+    return rejected(status::kCannotUnderstand, "dataset has no SOP Class UID (0008,0016)");
+  }
+  if (metadata.sop_instance_uid != object.command_sop_instance_uid) {
+    return rejected(status::kDataSetDoesNotMatchSopClass,
+                    "SOP Instance UID in dataset (" + metadata.sop_instance_uid +
+                        ") differs from the C-STORE request (" +
+                        object.command_sop_instance_uid + ")");
+  }
+  if (metadata.sop_class_uid != object.command_sop_class_uid) {
+    return rejected(status::kDataSetDoesNotMatchSopClass,
+                    "SOP Class UID in dataset (" + metadata.sop_class_uid +
+                        ") differs from the C-STORE request (" + object.command_sop_class_uid +
+                        ")");
+  }
+  try {
+    object.file->syncAndClose();
+    return place(object, metadata);
+  } catch (const std::system_error& e) {
+    logging::pacs()->error("storage error sop_instance={} error=\"{}\"",
+                           metadata.sop_instance_uid, e.what());
+    return failed(std::string("storage error: ") + e.what());
+  } catch (const std::exception& e) {
+    logging::pacs()->error("index error sop_instance={} error=\"{}\"", metadata.sop_instance_uid,
+                           e.what());
+    return failed(std::string("index error: ") + e.what());
+  }
+}
+
+ArchiveOutcome InstanceArchiver::place(ReceivedObject& object, const InstanceMetadata& metadata) {
+  const std::string& uid = metadata.sop_instance_uid;
+  const std::string relative_path = storagePathFor(uid);
+  std::lock_guard lock(stripeFor(relative_path));
+
+  ArchiveOutcome outcome;
+  outcome.metadata = metadata;
+  outcome.dimse_status = status::kSuccess;
+
+  const auto existing = index_.findByUid(uid);
+  if (existing) {
+    outcome.previous_hash = existing->storage_hash;
+    if (policy_ == config::DuplicatePolicy::kKeepFirst) {
+      outcome.result = ArchiveResult::kDuplicateKept;
+      return outcome;  // the temporary file is removed by its destructor
+    }
+    store_.placeReplacing(*object.file, relative_path);
+    index_.upsert(rowFor(object, metadata, relative_path));
+    outcome.result = ArchiveResult::kReplaced;
+    return outcome;
+  }
+
+  auto collision = [&](const std::string& other_uid) {
+    logging::pacs()->error(
+        "storage path collision path={} held_by={} refused={} (nothing overwritten)",
+        relative_path, other_uid, uid);
+    outcome.result = ArchiveResult::kCollision;
+    outcome.dimse_status = status::kProcessingFailure;
+    outcome.comment = "storage path " + relative_path +
+                      " is held by another SOP Instance UID; object refused";
+    return outcome;
+  };
+  if (const auto at_path = index_.findByPath(relative_path)) {
+    return collision(at_path->metadata.sop_instance_uid);
+  }
+
+  if (!store_.placeNew(*object.file, relative_path)) {
+    // A file is there without a row: a crash between rename and index, or a stranger.
+    const MetadataResult there = readInstanceMetadata(store_.absolute(relative_path));
+    if (!there.metadata || there.metadata->sop_instance_uid != uid) {
+      return collision(there.metadata ? there.metadata->sop_instance_uid : "(unreadable file)");
+    }
+    store_.placeReplacing(*object.file, relative_path);
+    logging::pacs()->warn("unindexed copy replaced path={} sop_instance={}", relative_path, uid);
+  }
+  try {
+    index_.upsert(rowFor(object, metadata, relative_path));
+  } catch (...) {
+    // Never leave a file the index does not know about while we answer "failed".
+    store_.remove(relative_path);
+    throw;
+  }
+  outcome.result = ArchiveResult::kStored;
+  return outcome;
+}
+
+}  // namespace gateway::pacs

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "common/config/gateway_config.h"
+#include "services/pacs/file_store.h"
+#include "services/pacs/instance_index.h"
+
+namespace gateway::pacs {
+
+// A dataset received completely into a temporary file (meta header + dataset bytes).
+struct ReceivedObject {
+  std::unique_ptr<TempFile> file;
+  std::string storage_hash;  // SHA-256 of the file's bytes
+  std::uint64_t file_size = 0;
+  std::string command_sop_class_uid;
+  std::string command_sop_instance_uid;
+  std::string calling_aet;
+};
+
+enum class ArchiveResult {
+  kStored,         // new object, file placed and indexed
+  kDuplicateKept,  // already held; the first copy stays (policy keep)
+  kReplaced,       // already held; replaced atomically (policy replace)
+  kRejected,       // the object is not acceptable (see status and comment)
+  kCollision,      // another UID already owns the 16-hex-digit path: never overwritten
+  kFailed,         // storage or index error
+};
+
+struct ArchiveOutcome {
+  ArchiveResult result = ArchiveResult::kFailed;
+  std::uint16_t dimse_status = 0;
+  std::string comment;           // error comment for the response, when failing
+  std::string previous_hash;     // duplicates: the hash of the copy already held
+  InstanceMetadata metadata;
+};
+
+const char* toString(ArchiveResult result);
+
+// Turns a received temporary file into a stored, indexed instance, or refuses it. Knows
+// nothing of the network: the storage SCP calls it after the dataset has arrived.
+// Order (see adr/0004): validate, fsync the file, rename into place, fsync the directory,
+// index; the caller answers only after this returns. Thread-safe: objects whose paths share
+// a lock stripe are archived one at a time, others in parallel.
+class InstanceArchiver {
+ public:
+  InstanceArchiver(FileStore& store, InstanceIndex& index, config::DuplicatePolicy policy);
+
+  ArchiveOutcome archive(ReceivedObject& object);
+
+ private:
+  ArchiveOutcome place(ReceivedObject& object, const InstanceMetadata& metadata);
+  std::mutex& stripeFor(const std::string& relative_path);
+
+  FileStore& store_;
+  InstanceIndex& index_;
+  config::DuplicatePolicy policy_;
+  std::array<std::mutex, 64> stripes_;
+};
+
+}  // namespace gateway::pacs

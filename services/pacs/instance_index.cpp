@@ -1,0 +1,151 @@
+#include "services/pacs/instance_index.h"
+
+#include <SQLiteCpp/Statement.h>
+
+namespace gateway::pacs {
+namespace {
+
+constexpr const char* kColumns =
+    "sop_instance_uid, storage_path, file_size, storage_hash, patient_id, patient_name, "
+    "accession_number, source_aet, status, created_at, sop_class_uid, study_instance_uid, "
+    "series_instance_uid, transfer_syntax_uid, modality, study_date, series_number, "
+    "instance_number, image_laterality, view_position";
+
+std::string text(SQLite::Statement& s, int column) {
+  return s.isColumnNull(column) ? std::string() : s.getColumn(column).getString();
+}
+
+StoredInstance rowFrom(SQLite::Statement& s) {
+  StoredInstance r;
+  r.metadata.sop_instance_uid = text(s, 0);
+  r.storage_path = text(s, 1);
+  r.file_size = s.getColumn(2).getInt64();
+  r.storage_hash = text(s, 3);
+  r.metadata.patient_id = text(s, 4);
+  r.metadata.patient_name = text(s, 5);
+  r.metadata.accession_number = text(s, 6);
+  r.source_aet = text(s, 7);
+  r.status = text(s, 8);
+  r.created_at = text(s, 9);
+  r.metadata.sop_class_uid = text(s, 10);
+  r.metadata.study_instance_uid = text(s, 11);
+  r.metadata.series_instance_uid = text(s, 12);
+  r.metadata.transfer_syntax_uid = text(s, 13);
+  r.metadata.modality = text(s, 14);
+  r.metadata.study_date = text(s, 15);
+  r.metadata.series_number = text(s, 16);
+  r.metadata.instance_number = text(s, 17);
+  r.metadata.image_laterality = text(s, 18);
+  r.metadata.view_position = text(s, 19);
+  return r;
+}
+
+// Empty strings become NULL, so "not sent" reads as NULL in SQL, as in the seed.
+void bindText(SQLite::Statement& s, int index, const std::string& value) {
+  if (value.empty()) {
+    s.bind(index);
+  } else {
+    s.bind(index, value);
+  }
+}
+
+}  // namespace
+
+InstanceIndex::InstanceIndex(const std::filesystem::path& db_path, db::Durability durability)
+    : db_(db::openDatabase(db_path, pacsMigrations(), {.durability = durability})) {}
+
+std::optional<StoredInstance> InstanceIndex::findOne(const char* where, const std::string& key) {
+  std::lock_guard lock(mutex_);
+  SQLite::Statement s(*db_, std::string("SELECT ") + kColumns + " FROM stored_instances " + where);
+  s.bind(1, key);
+  if (!s.executeStep()) return std::nullopt;
+  return rowFrom(s);
+}
+
+std::optional<StoredInstance> InstanceIndex::findByUid(const std::string& uid) {
+  return findOne("WHERE sop_instance_uid = ?", uid);
+}
+
+std::optional<StoredInstance> InstanceIndex::findByPath(const std::string& path) {
+  return findOne("WHERE storage_path = ?", path);
+}
+
+void InstanceIndex::upsert(const StoredInstance& r) {
+  std::lock_guard lock(mutex_);
+  auto transaction = db::beginImmediate(*db_);
+  SQLite::Statement s(*db_,
+                      "INSERT INTO stored_instances (sop_instance_uid, storage_path, file_size, "
+                      "storage_hash, patient_id, patient_name, accession_number, source_aet, "
+                      "status, sop_class_uid, study_instance_uid, series_instance_uid, "
+                      "transfer_syntax_uid, modality, study_date, series_number, "
+                      "instance_number, image_laterality, view_position) "
+                      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+                      "ON CONFLICT(sop_instance_uid) DO UPDATE SET "
+                      "storage_path=excluded.storage_path, file_size=excluded.file_size, "
+                      "storage_hash=excluded.storage_hash, patient_id=excluded.patient_id, "
+                      "patient_name=excluded.patient_name, "
+                      "accession_number=excluded.accession_number, "
+                      "source_aet=excluded.source_aet, status=excluded.status, "
+                      "sop_class_uid=excluded.sop_class_uid, "
+                      "study_instance_uid=excluded.study_instance_uid, "
+                      "series_instance_uid=excluded.series_instance_uid, "
+                      "transfer_syntax_uid=excluded.transfer_syntax_uid, "
+                      "modality=excluded.modality, study_date=excluded.study_date, "
+                      "series_number=excluded.series_number, "
+                      "instance_number=excluded.instance_number, "
+                      "image_laterality=excluded.image_laterality, "
+                      "view_position=excluded.view_position, updated_at=CURRENT_TIMESTAMP");
+  const auto& m = r.metadata;
+  s.bind(1, m.sop_instance_uid);
+  s.bind(2, r.storage_path);
+  s.bind(3, static_cast<std::int64_t>(r.file_size));
+  s.bind(4, r.storage_hash);
+  bindText(s, 5, m.patient_id);
+  bindText(s, 6, m.patient_name);
+  bindText(s, 7, m.accession_number);
+  bindText(s, 8, r.source_aet);
+  s.bind(9, r.status);
+  bindText(s, 10, m.sop_class_uid);
+  bindText(s, 11, m.study_instance_uid);
+  bindText(s, 12, m.series_instance_uid);
+  bindText(s, 13, m.transfer_syntax_uid);
+  bindText(s, 14, m.modality);
+  bindText(s, 15, m.study_date);
+  bindText(s, 16, m.series_number);
+  bindText(s, 17, m.instance_number);
+  bindText(s, 18, m.image_laterality);
+  bindText(s, 19, m.view_position);
+  s.exec();
+  transaction.commit();
+}
+
+void InstanceIndex::remove(const std::string& uid) {
+  std::lock_guard lock(mutex_);
+  SQLite::Statement s(*db_, "DELETE FROM stored_instances WHERE sop_instance_uid = ?");
+  s.bind(1, uid);
+  s.exec();
+}
+
+void InstanceIndex::setStatus(const std::string& uid, const std::string& status) {
+  std::lock_guard lock(mutex_);
+  SQLite::Statement s(*db_,
+                      "UPDATE stored_instances SET status = ?, updated_at = CURRENT_TIMESTAMP "
+                      "WHERE sop_instance_uid = ?");
+  s.bind(1, status);
+  s.bind(2, uid);
+  s.exec();
+}
+
+std::int64_t InstanceIndex::count() {
+  std::lock_guard lock(mutex_);
+  return db_->execAndGet("SELECT COUNT(*) FROM stored_instances").getInt64();
+}
+
+void InstanceIndex::forEach(const std::function<void(const StoredInstance&)>& visit) {
+  std::lock_guard lock(mutex_);
+  SQLite::Statement s(*db_, std::string("SELECT ") + kColumns +
+                                " FROM stored_instances ORDER BY storage_path");
+  while (s.executeStep()) visit(rowFrom(s));
+}
+
+}  // namespace gateway::pacs

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <SQLiteCpp/Database.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/db/database.h"
+#include "services/pacs/instance_metadata.h"
+
+namespace gateway::pacs {
+
+const std::vector<db::Migration>& pacsMigrations();  // generated from schema/*.sql
+
+// One row of stored_instances.
+struct StoredInstance {
+  InstanceMetadata metadata;
+  std::string storage_path;  // relative to the storage root
+  std::int64_t file_size = 0;
+  std::string storage_hash;
+  std::string source_aet;
+  std::string status = "STORED";
+  std::string created_at;
+};
+
+// The SQLite index of the file store. One connection guarded by a mutex: writes are
+// serialised by SQLite anyway, and each method is one short statement or transaction.
+// Safe to call from every worker thread.
+class InstanceIndex {
+ public:
+  explicit InstanceIndex(const std::filesystem::path& db_path,
+                         db::Durability durability = db::Durability::kFull);
+
+  std::optional<StoredInstance> findByUid(const std::string& sop_instance_uid);
+  std::optional<StoredInstance> findByPath(const std::string& storage_path);
+  // Inserts a new row, or replaces the row of the same SOP Instance UID (keeping its
+  // created_at, bumping updated_at).
+  void upsert(const StoredInstance& row);
+  void remove(const std::string& sop_instance_uid);
+  void setStatus(const std::string& sop_instance_uid, const std::string& status);
+  std::int64_t count();
+  // Calls `visit` for every row, in storage_path order.
+  void forEach(const std::function<void(const StoredInstance&)>& visit);
+
+ private:
+  std::optional<StoredInstance> findOne(const char* sql, const std::string& key);
+
+  std::mutex mutex_;
+  std::unique_ptr<SQLite::Database> db_;
+};
+
+}  // namespace gateway::pacs

@@ -1,0 +1,49 @@
+#include "services/pacs/instance_metadata.h"
+
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcmetinf.h>
+
+namespace gateway::pacs {
+namespace {
+
+constexpr Uint32 kMaxValueBytesLoaded = 4096;
+
+std::string textOf(DcmItem& item, const DcmTagKey& tag) {
+  OFString value;
+  if (item.findAndGetOFStringArray(tag, value).bad()) return {};
+  return std::string(value.c_str());
+}
+
+}  // namespace
+
+MetadataResult readInstanceMetadata(const std::filesystem::path& file) {
+  DcmFileFormat format;
+  const OFCondition cond =
+      format.loadFileUntilTag(file.c_str(), EXS_Unknown, EGL_noChange, kMaxValueBytesLoaded,
+                              ERM_fileOnly, DCM_PixelData);
+  if (cond.bad()) return {std::nullopt, std::string("cannot parse: ") + cond.text()};
+  DcmDataset& dataset = *format.getDataset();
+  // Values are kept as UTF-8 in the index. A character set DCMTK cannot convert leaves the
+  // original bytes, which is still better than losing the row.
+  if (dataset.tagExists(DCM_SpecificCharacterSet)) (void)dataset.convertToUTF8();
+
+  InstanceMetadata m;
+  m.transfer_syntax_uid = textOf(*format.getMetaInfo(), DCM_TransferSyntaxUID);
+  m.sop_class_uid = textOf(dataset, DCM_SOPClassUID);
+  m.sop_instance_uid = textOf(dataset, DCM_SOPInstanceUID);
+  m.patient_id = textOf(dataset, DCM_PatientID);
+  m.patient_name = textOf(dataset, DCM_PatientName);
+  m.accession_number = textOf(dataset, DCM_AccessionNumber);
+  m.study_instance_uid = textOf(dataset, DCM_StudyInstanceUID);
+  m.series_instance_uid = textOf(dataset, DCM_SeriesInstanceUID);
+  m.modality = textOf(dataset, DCM_Modality);
+  m.study_date = textOf(dataset, DCM_StudyDate);
+  m.series_number = textOf(dataset, DCM_SeriesNumber);
+  m.instance_number = textOf(dataset, DCM_InstanceNumber);
+  m.image_laterality = textOf(dataset, DCM_ImageLaterality);
+  m.view_position = textOf(dataset, DCM_ViewPosition);
+  return {m, {}};
+}
+
+}  // namespace gateway::pacs

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace gateway::pacs {
+
+// What the index records about a stored object, read from the file itself. Text values
+// are UTF-8 (converted from the object's Specific Character Set).
+struct InstanceMetadata {
+  std::string sop_class_uid;
+  std::string sop_instance_uid;
+  std::string transfer_syntax_uid;  // from the file meta header
+  std::string patient_id;
+  std::string patient_name;
+  std::string accession_number;
+  std::string study_instance_uid;
+  std::string series_instance_uid;
+  std::string modality;
+  std::string study_date;
+  std::string series_number;
+  std::string instance_number;
+  std::string image_laterality;
+  std::string view_position;
+};
+
+struct MetadataResult {
+  std::optional<InstanceMetadata> metadata;
+  std::string error;  // why the file could not be read, when metadata is empty
+};
+
+// Parses the Part 10 file up to (not into) Pixel Data, so reading a multi-gigabyte object
+// costs only its header. Never loads large values into memory.
+MetadataResult readInstanceMetadata(const std::filesystem::path& file);
+
+}  // namespace gateway::pacs

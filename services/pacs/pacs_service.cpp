@@ -1,0 +1,34 @@
+#include "services/pacs/pacs_service.h"
+
+#include "common/logging/logging.h"
+
+namespace gateway::pacs {
+
+PacsService::PacsService(const config::GatewayConfig& config,
+                         std::optional<std::uint16_t> port_override)
+    : config_(config),
+      store_(config.pacs.storage_path),
+      index_(std::make_unique<InstanceIndex>(config.pacs.db_path)),
+      reconcile_report_(reconcileStorage(store_, *index_)),
+      archiver_(std::make_unique<InstanceArchiver>(store_, *index_,
+                                                   config.pacs.duplicate_policy)),
+      scp_(std::make_unique<StorageScp>(config_.pacs, store_, *archiver_)) {
+  dicom::ServerOptions options;
+  options.name = "pacs";
+  options.aet = config.pacs.aet;
+  options.bind_address = config.network.bind_address;
+  options.port = port_override.value_or(config.pacs.port);
+  options.network = config.network;
+  server_ = std::make_unique<dicom::DicomServer>(options, *scp_, *logging::pacs());
+}
+
+PacsService::~PacsService() = default;
+
+void PacsService::start() {
+  server_->bind();
+  server_->start();
+}
+
+void PacsService::stop(std::chrono::seconds grace) { server_->stop(grace); }
+
+}  // namespace gateway::pacs

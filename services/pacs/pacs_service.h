@@ -1,0 +1,45 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+
+#include "common/config/gateway_config.h"
+#include "common/dicom/dicom_server.h"
+#include "services/pacs/file_store.h"
+#include "services/pacs/instance_archiver.h"
+#include "services/pacs/instance_index.h"
+#include "services/pacs/storage_reconciler.h"
+#include "services/pacs/storage_scp.h"
+
+namespace gateway::pacs {
+
+// The whole storage service, wired: file store, index, archiver, SCP and its server.
+// The supervisor runs one; integration tests run one in-process on an ephemeral port.
+class PacsService {
+ public:
+  // Opens the index and reconciles storage with it (before any port opens). Throws
+  // std::runtime_error with a clear message on failure. `port_override` = 0 binds an
+  // ephemeral port (tests); otherwise config.pacs.port.
+  explicit PacsService(const config::GatewayConfig& config,
+                       std::optional<std::uint16_t> port_override = std::nullopt);
+  ~PacsService();
+
+  void start();  // binds and starts serving; throws if the port cannot be bound
+  void stop(std::chrono::seconds grace);
+  std::uint16_t port() const { return server_->port(); }
+  const ReconcileReport& reconcileReport() const { return reconcile_report_; }
+  InstanceIndex& index() { return *index_; }
+  FileStore& store() { return store_; }
+
+ private:
+  const config::GatewayConfig& config_;
+  FileStore store_;
+  std::unique_ptr<InstanceIndex> index_;
+  ReconcileReport reconcile_report_;
+  std::unique_ptr<InstanceArchiver> archiver_;
+  std::unique_ptr<StorageScp> scp_;
+  std::unique_ptr<dicom::DicomServer> server_;
+};
+
+}  // namespace gateway::pacs

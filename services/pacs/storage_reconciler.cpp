@@ -1,0 +1,95 @@
+#include "services/pacs/storage_reconciler.h"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "common/logging/logging.h"
+#include "services/pacs/instance_metadata.h"
+#include "services/pacs/storage_path.h"
+
+namespace gateway::pacs {
+namespace {
+
+namespace fs = std::filesystem;
+
+void indexUnknownFile(FileStore& store, InstanceIndex& index, const std::string& relative,
+                      ReconcileReport& report) {
+  const auto path = store.absolute(relative);
+  const MetadataResult parsed = readInstanceMetadata(path);
+  if (!parsed.metadata || storagePathFor(parsed.metadata->sop_instance_uid) != relative) {
+    ++report.foreign_files;
+    logging::pacs()->warn("reconcile: foreign file left in place path={} reason=\"{}\"", relative,
+                          parsed.metadata ? "SOP Instance UID does not hash to this path"
+                                          : parsed.error);
+    return;
+  }
+  const auto hash = sha256OfFile(path);
+  if (!hash) {
+    ++report.foreign_files;
+    logging::pacs()->warn("reconcile: unreadable file left in place path={}", relative);
+    return;
+  }
+  StoredInstance row;
+  row.metadata = *parsed.metadata;
+  row.storage_path = relative;
+  row.file_size = static_cast<std::int64_t>(fs::file_size(path));
+  row.storage_hash = *hash;
+  index.upsert(row);
+  ++report.files_indexed;
+  logging::pacs()->warn("reconcile: indexed a file that had no row path={} sop_instance={}",
+                        relative, row.metadata.sop_instance_uid);
+}
+
+}  // namespace
+
+ReconcileReport reconcileStorage(FileStore& store, InstanceIndex& index) {
+  ReconcileReport report;
+  report.temporary_files_removed = store.removeLeftoverTemps();
+
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(store.root(), ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_directory() && it->path().filename() == FileStore::kIncomingDir) {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (!it->is_regular_file()) continue;
+    const std::string relative = fs::relative(it->path(), store.root()).generic_string();
+    if (!isStoragePathShape(relative)) {
+      ++report.foreign_files;
+      logging::pacs()->warn("reconcile: foreign file left in place path={}", relative);
+      continue;
+    }
+    if (!index.findByPath(relative)) indexUnknownFile(store, index, relative, report);
+  }
+
+  struct RowState {
+    std::string uid;
+    std::string path;
+    std::string status;
+  };
+  std::vector<RowState> rows;
+  index.forEach([&rows](const StoredInstance& row) {
+    rows.push_back({row.metadata.sop_instance_uid, row.storage_path, row.status});
+  });
+  for (const auto& row : rows) {
+    const bool present = fs::is_regular_file(store.absolute(row.path), ec);
+    if (!present && row.status != "MISSING") {
+      index.setStatus(row.uid, "MISSING");
+      ++report.rows_missing;
+      logging::pacs()->error("reconcile: indexed file is missing path={} sop_instance={}",
+                             row.path, row.uid);
+    } else if (present && row.status == "MISSING") {
+      index.setStatus(row.uid, "STORED");
+      ++report.rows_restored;
+    }
+  }
+  logging::pacs()->info(
+      "reconcile done temporary_removed={} indexed={} missing={} restored={} foreign={}",
+      report.temporary_files_removed, report.files_indexed, report.rows_missing,
+      report.rows_restored, report.foreign_files);
+  return report;
+}
+
+}  // namespace gateway::pacs

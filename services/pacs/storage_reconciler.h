@@ -1,0 +1,22 @@
+#pragma once
+
+#include <cstddef>
+
+#include "services/pacs/file_store.h"
+#include "services/pacs/instance_index.h"
+
+namespace gateway::pacs {
+
+struct ReconcileReport {
+  std::size_t temporary_files_removed = 0;
+  std::size_t files_indexed = 0;     // files at a proper path with no row: indexed now
+  std::size_t rows_missing = 0;      // rows whose file is gone: marked MISSING
+  std::size_t rows_restored = 0;     // rows marked MISSING whose file is back
+  std::size_t foreign_files = 0;     // files that are not ours: left alone, logged
+};
+
+// Brings the index and the file tree into agreement after whatever the last run left
+// (crash, kill -9, power loss): runs before the ports open. See adr/0004.
+ReconcileReport reconcileStorage(FileStore& store, InstanceIndex& index);
+
+}  // namespace gateway::pacs

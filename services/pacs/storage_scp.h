@@ -1,0 +1,34 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/config/gateway_config.h"
+#include "common/dicom/dicom_server.h"
+#include "services/pacs/file_store.h"
+#include "services/pacs/instance_archiver.h"
+
+namespace gateway::pacs {
+
+// The storage service: negotiates storage SOP classes and, for each C-STORE, streams the
+// dataset to a temporary file exactly as received (behind a Part 10 meta header), hands it
+// to the archiver and answers with the archiver's status. createHandler runs on worker
+// threads; the archiver and file store it shares are thread-safe.
+class StorageScp : public dicom::DicomService {
+ public:
+  StorageScp(const config::PacsSettings& settings, FileStore& store, InstanceArchiver& archiver);
+
+  std::vector<std::string> abstractSyntaxes() const override { return sop_classes_; }
+  std::vector<std::string> transferSyntaxes() const override;
+  std::unique_ptr<dicom::AssociationHandler> createHandler(
+      const dicom::AssociationContext& context) override;
+
+ private:
+  const config::PacsSettings& settings_;
+  FileStore& store_;
+  InstanceArchiver& archiver_;
+  std::vector<std::string> sop_classes_;
+};
+
+}  // namespace gateway::pacs
