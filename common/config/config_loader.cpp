@@ -1,10 +1,10 @@
 #include "common/config/config_loader.h"
 
+#include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cstdlib>
 #include <fstream>
-#include <unistd.h>
 
 #include "common/config/setting_table.h"
 

@@ -14,11 +14,11 @@ enum class DuplicatePolicy { kKeepFirst, kReplace };
 // Network behaviour shared by both DICOM services.
 struct NetworkSettings {
   std::string bind_address = "0.0.0.0";
-  int max_associations = 16;                 // per service; excess gets a transient reject
-  std::chrono::seconds acse_timeout{10};     // deadline for the whole association request
-  std::chrono::seconds dimse_timeout{30};    // silence allowed inside one DIMSE message
-  std::chrono::seconds idle_timeout{120};    // silence allowed between two DIMSE messages
-  std::uint32_t max_pdu_size = 131072;       // largest P-DATA PDU we accept
+  int max_associations = 16;                  // per service; excess gets a transient reject
+  std::chrono::seconds acse_timeout{10};      // deadline for the whole association request
+  std::chrono::seconds dimse_timeout{30};     // silence allowed inside one DIMSE message
+  std::chrono::seconds idle_timeout{120};     // silence allowed between two DIMSE messages
+  std::uint32_t max_pdu_size = 131072;        // largest P-DATA PDU we accept
   std::chrono::seconds shutdown_timeout{20};  // grace for in-flight transfers on SIGTERM
 };
 
@@ -28,7 +28,7 @@ struct PacsSettings {
   std::filesystem::path storage_path = "/var/lib/pacs/storage";
   std::filesystem::path db_path = "/var/lib/pacs/pacs.db";
   DuplicatePolicy duplicate_policy = DuplicatePolicy::kKeepFirst;
-  std::uint64_t max_object_size = 8ULL << 30;  // bytes of dataset per C-STORE
+  std::uint64_t max_object_size = 8ULL << 30;    // bytes of dataset per C-STORE
   std::vector<std::string> allowed_sop_classes;  // empty: every storage class DCMTK knows
 };
 

@@ -61,8 +61,7 @@ std::string joinList(const std::vector<std::string>& items) {
 }
 
 const std::vector<SettingSpec> kSettings = {
-    {"log_level", "LOG_LEVEL", "--log-level",
-     "trace, debug, info, warning, error, critical or off",
+    {"log_level", "LOG_LEVEL", "--log-level", "trace, debug, info, warning, error, critical or off",
      [](GatewayConfig& c, const std::string& v) -> Error {
        const auto parsed = parseLogLevel(v);
        if (!parsed.value) return parsed.error;
@@ -92,15 +91,21 @@ const std::vector<SettingSpec> kSettings = {
      [](const GatewayConfig& c) { return std::to_string(c.network.max_associations); }},
     {"network.acse_timeout", "GATEWAY_ACSE_TIMEOUT", "--acse-timeout",
      "seconds a peer has to send its whole association request",
-     [](GatewayConfig& c, const std::string& v) { return setSeconds(c.network.acse_timeout, v, 3600); },
+     [](GatewayConfig& c, const std::string& v) {
+       return setSeconds(c.network.acse_timeout, v, 3600);
+     },
      [](const GatewayConfig& c) { return std::to_string(c.network.acse_timeout.count()); }},
     {"network.dimse_timeout", "GATEWAY_DIMSE_TIMEOUT", "--dimse-timeout",
      "seconds of silence allowed inside one DIMSE message",
-     [](GatewayConfig& c, const std::string& v) { return setSeconds(c.network.dimse_timeout, v, 3600); },
+     [](GatewayConfig& c, const std::string& v) {
+       return setSeconds(c.network.dimse_timeout, v, 3600);
+     },
      [](const GatewayConfig& c) { return std::to_string(c.network.dimse_timeout.count()); }},
     {"network.idle_timeout", "GATEWAY_IDLE_TIMEOUT", "--idle-timeout",
      "seconds an open association may stay silent between messages",
-     [](GatewayConfig& c, const std::string& v) { return setSeconds(c.network.idle_timeout, v, 86400); },
+     [](GatewayConfig& c, const std::string& v) {
+       return setSeconds(c.network.idle_timeout, v, 86400);
+     },
      [](const GatewayConfig& c) { return std::to_string(c.network.idle_timeout.count()); }},
     {"network.max_pdu_size", "GATEWAY_MAX_PDU_SIZE", "--max-pdu-size",
      "largest PDU accepted, bytes (4096-131072)",
@@ -110,7 +115,9 @@ const std::vector<SettingSpec> kSettings = {
      [](const GatewayConfig& c) { return std::to_string(c.network.max_pdu_size); }},
     {"network.shutdown_timeout", "GATEWAY_SHUTDOWN_TIMEOUT", "--shutdown-timeout",
      "seconds in-flight transfers may finish after SIGTERM",
-     [](GatewayConfig& c, const std::string& v) { return setSeconds(c.network.shutdown_timeout, v, 3600); },
+     [](GatewayConfig& c, const std::string& v) {
+       return setSeconds(c.network.shutdown_timeout, v, 3600);
+     },
      [](const GatewayConfig& c) { return std::to_string(c.network.shutdown_timeout.count()); }},
     {"pacs.aet", "PACS_AET", "--pacs-aet", "AE title of the storage service",
      [](GatewayConfig& c, const std::string& v) { return setAeTitle(c.pacs.aet, v); },

@@ -35,10 +35,9 @@ Parsed<std::uint64_t> parseByteSize(std::string_view text) {
     const char* name;
     std::uint64_t factor;
   };
-  static constexpr Suffix kSuffixes[] = {{"KiB", 1ULL << 10}, {"MiB", 1ULL << 20},
-                                         {"GiB", 1ULL << 30}, {"TiB", 1ULL << 40},
-                                         {"KB", 1000ULL},     {"MB", 1000000ULL},
-                                         {"GB", 1000000000ULL}, {"B", 1ULL}};
+  static constexpr Suffix kSuffixes[] = {
+      {"KiB", 1ULL << 10}, {"MiB", 1ULL << 20}, {"GiB", 1ULL << 30},   {"TiB", 1ULL << 40},
+      {"KB", 1000ULL},     {"MB", 1000000ULL},  {"GB", 1000000000ULL}, {"B", 1ULL}};
   for (const auto& s : kSuffixes) {
     const std::string_view suffix(s.name);
     if (t.size() > suffix.size() && t.ends_with(suffix)) {
@@ -50,8 +49,8 @@ Parsed<std::uint64_t> parseByteSize(std::string_view text) {
   std::uint64_t v = 0;
   const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
   if (t.empty() || ec != std::errc() || end != t.data() + t.size() || v == 0) {
-    return {std::nullopt, "'" + std::string(text) +
-                              "' is not a positive size (bytes, or with KiB/MiB/GiB/TiB)"};
+    return {std::nullopt,
+            "'" + std::string(text) + "' is not a positive size (bytes, or with KiB/MiB/GiB/TiB)"};
   }
   if (v > std::numeric_limits<std::uint64_t>::max() / multiplier) {
     return {std::nullopt, "'" + std::string(text) + "' is too large"};
@@ -82,7 +81,7 @@ Parsed<std::string> parseLogLevel(std::string_view text) {
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (t == "warning") t = "warn";
   if (t == "fatal") t = "critical";
-  static constexpr const char* kLevels[] = {"trace", "debug", "info", "warn",
+  static constexpr const char* kLevels[] = {"trace", "debug",    "info", "warn",
                                             "error", "critical", "off"};
   for (const char* level : kLevels) {
     if (t == level) return {t, {}};

@@ -19,8 +19,8 @@ std::unique_ptr<SQLite::Database> openDatabase(const std::filesystem::path& path
                                                const std::vector<Migration>& migrations,
                                                const OpenOptions& options) {
   try {
-    const int flags = options.read_only ? SQLite::OPEN_READONLY
-                                        : (SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    const int flags =
+        options.read_only ? SQLite::OPEN_READONLY : (SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     auto database = std::make_unique<SQLite::Database>(
         path, flags | SQLite::OPEN_FULLMUTEX, static_cast<int>(options.busy_timeout.count()));
     if (!options.read_only) {
@@ -40,8 +40,8 @@ std::unique_ptr<SQLite::Database> openDatabase(const std::filesystem::path& path
     for (const auto& migration : migrations) {
       if (migration.version <= current) continue;
       if (options.read_only) {
-        throw std::runtime_error("schema is at version " + std::to_string(current) +
-                                 ", needs " + std::to_string(latest) + " (open it read-write once)");
+        throw std::runtime_error("schema is at version " + std::to_string(current) + ", needs " +
+                                 std::to_string(latest) + " (open it read-write once)");
       }
       auto transaction = beginImmediate(*database);
       // Re-check under the write lock: another process may have migrated meanwhile.

@@ -29,7 +29,7 @@ GateResult peekAtLeast(int fd, std::size_t need, std::vector<unsigned char>& buf
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return GateResult::kTimedOut;
-    pollfd pfd{fd, POLLIN, 0};
+    pollfd pfd{fd, POLLIN | POLLRDHUP, 0};
     const int ready = ::poll(&pfd, 1, static_cast<int>(std::min<long>(left.count(), 1000)));
     if (ready < 0 && errno != EINTR) return GateResult::kClosed;
     if (ready <= 0) continue;
@@ -40,7 +40,8 @@ GateResult peekAtLeast(int fd, std::size_t need, std::vector<unsigned char>& buf
       return GateResult::kClosed;
     }
     if (static_cast<std::size_t>(got) >= need) return GateResult::kComplete;
-    if (pfd.revents & (POLLHUP | POLLERR)) return GateResult::kClosed;
+    // The peer finished sending (or failed) with less than a whole request buffered.
+    if (pfd.revents & (POLLRDHUP | POLLHUP | POLLERR)) return GateResult::kClosed;
   }
   return GateResult::kTimedOut;
 }

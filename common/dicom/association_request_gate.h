@@ -6,11 +6,11 @@
 namespace gateway::dicom {
 
 enum class GateResult {
-  kComplete,   // a whole A-ASSOCIATE-RQ PDU is buffered in the kernel: parsing cannot block
-  kTimedOut,   // the peer did not send a whole request before the deadline
-  kClosed,     // the peer closed or reset the connection
-  kNotDicom,   // the first bytes are not an A-ASSOCIATE-RQ PDU header
-  kTooLarge,   // the announced request is larger than we are willing to read
+  kComplete,  // a whole A-ASSOCIATE-RQ PDU is buffered in the kernel: parsing cannot block
+  kTimedOut,  // the peer did not send a whole request before the deadline
+  kClosed,    // the peer closed or reset the connection
+  kNotDicom,  // the first bytes are not an A-ASSOCIATE-RQ PDU header
+  kTooLarge,  // the announced request is larger than we are willing to read
 };
 
 const char* toString(GateResult result);

@@ -37,9 +37,16 @@ long long millisecondsSince(Clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
 }
 
+// Sends A-ABORT and closes at once. DCMTK's abort waits (up to the ACSE timeout) for the
+// peer to close its end; shutting down our read side first ends that wait immediately,
+// which keeps shutdown and idle-timeout handling prompt.
+void abortNow(T_ASC_Association* assoc, int fd) {
+  ::shutdown(fd, SHUT_RD);
+  ASC_abortAssociation(assoc);
+}
+
 void rejectAssociation(T_ASC_Association* assoc, T_ASC_RejectParametersResult result,
-                       T_ASC_RejectParametersSource source,
-                       T_ASC_RejectParametersReason reason) {
+                       T_ASC_RejectParametersSource source, T_ASC_RejectParametersReason reason) {
   T_ASC_RejectParameters rej{result, source, reason};
   ASC_rejectAssociation(assoc, &rej);
 }
@@ -77,8 +84,8 @@ void DicomServer::start() {
   const int worker_count = options_.network.max_associations + kRejectWorkers;
   for (int i = 0; i < worker_count; ++i) workers_.emplace_back([this, i] { workerLoop(i + 1); });
   accept_thread_ = std::thread([this] { acceptLoop(); });
-  logger_.info("listening service={} aet={} address={}:{} workers={}", options_.name,
-               options_.aet, options_.bind_address, port(), worker_count);
+  logger_.info("listening service={} aet={} address={}:{} workers={}", options_.name, options_.aet,
+               options_.bind_address, port(), worker_count);
 }
 
 void DicomServer::stop(std::chrono::seconds grace) {
@@ -179,7 +186,8 @@ void DicomServer::serveConnection(const TcpListener::Accepted& connection) {
   {
     std::lock_guard lock(externalSocketMutex());
     dcmExternalSocketHandle.set(connection.fd);
-    cond = ASC_receiveAssociation(network_, &assoc, static_cast<int>(options_.network.max_pdu_size));
+    cond =
+        ASC_receiveAssociation(network_, &assoc, static_cast<int>(options_.network.max_pdu_size));
     dcmExternalSocketHandle.set(DCMNET_INVALID_SOCKET);
   }
   forgetSocket(connection.fd);  // from here on DCMTK owns (and closes) the socket
@@ -205,6 +213,7 @@ void DicomServer::serveConnection(const TcpListener::Accepted& connection) {
   context.called_aet = config::trim(assoc->params->DULparams.calledAPTitle);
   context.assoc = assoc;
   context.dimse_timeout = options_.network.dimse_timeout;
+  context.socket = connection.fd;
 
   runAssociation(assoc, context);
 
@@ -218,10 +227,9 @@ void DicomServer::runAssociation(T_ASC_Association* assoc, AssociationContext& c
   auto refuse = [&](const char* why, T_ASC_RejectParametersResult result,
                     T_ASC_RejectParametersSource source, T_ASC_RejectParametersReason reason) {
     rejectAssociation(assoc, result, source, reason);
-    logger_.info(
-        "association rejected service={} id={} peer={} calling={} called={} reason=\"{}\"",
-        options_.name, context.id, context.peer_address, context.calling_aet,
-        context.called_aet, why);
+    logger_.info("association rejected service={} id={} peer={} calling={} called={} reason=\"{}\"",
+                 options_.name, context.id, context.peer_address, context.calling_aet,
+                 context.called_aet, why);
   };
 
   char app_context[128] = {0};
@@ -232,21 +240,19 @@ void DicomServer::runAssociation(T_ASC_Association* assoc, AssociationContext& c
     return;
   }
   if (context.called_aet != options_.aet) {
-    refuse("called AE title not recognized", ASC_RESULT_REJECTEDPERMANENT,
-           ASC_SOURCE_SERVICEUSER, ASC_REASON_SU_CALLEDAETITLENOTRECOGNIZED);
+    refuse("called AE title not recognized", ASC_RESULT_REJECTEDPERMANENT, ASC_SOURCE_SERVICEUSER,
+           ASC_REASON_SU_CALLEDAETITLENOTRECOGNIZED);
     return;
   }
   if (stopping_) {
     refuse("shutting down", ASC_RESULT_REJECTEDTRANSIENT,
-           ASC_SOURCE_SERVICEPROVIDER_PRESENTATION_RELATED,
-           ASC_REASON_SP_PRES_TEMPORARYCONGESTION);
+           ASC_SOURCE_SERVICEPROVIDER_PRESENTATION_RELATED, ASC_REASON_SP_PRES_TEMPORARYCONGESTION);
     return;
   }
   if (active_.fetch_add(1) >= options_.network.max_associations) {
     --active_;
     refuse("too many concurrent associations", ASC_RESULT_REJECTEDTRANSIENT,
-           ASC_SOURCE_SERVICEPROVIDER_PRESENTATION_RELATED,
-           ASC_REASON_SP_PRES_LOCALLIMITEXCEEDED);
+           ASC_SOURCE_SERVICEPROVIDER_PRESENTATION_RELATED, ASC_REASON_SP_PRES_LOCALLIMITEXCEEDED);
     return;
   }
   struct ActiveGuard {
@@ -258,8 +264,8 @@ void DicomServer::runAssociation(T_ASC_Association* assoc, AssociationContext& c
   const char* echo_syntax[] = {UID_VerificationSOPClass};
   const char* echo_transfer[] = {UID_LittleEndianExplicitTransferSyntax,
                                  UID_LittleEndianImplicitTransferSyntax};
-  OFCondition cond = ASC_acceptContextsWithPreferredTransferSyntaxes(
-      assoc->params, echo_syntax, 1, echo_transfer, 2);
+  OFCondition cond = ASC_acceptContextsWithPreferredTransferSyntaxes(assoc->params, echo_syntax, 1,
+                                                                     echo_transfer, 2);
   const auto abstract = service_.abstractSyntaxes();
   const auto transfer = service_.transferSyntaxes();
   std::vector<const char*> abstract_c;
@@ -292,13 +298,13 @@ void DicomServer::runAssociation(T_ASC_Association* assoc, AssociationContext& c
   for (;;) {
     if (stopping_) {
       outcome = "aborted (server shutting down)";
-      ASC_abortAssociation(assoc);
+      abortNow(assoc, context.socket);
       break;
     }
     if (!ASC_dataWaiting(assoc, kIdlePollSeconds)) {
       if (Clock::now() - last_activity > options_.network.idle_timeout) {
         outcome = "aborted (idle timeout)";
-        ASC_abortAssociation(assoc);
+        abortNow(assoc, context.socket);
         break;
       }
       continue;
@@ -321,7 +327,7 @@ void DicomServer::runAssociation(T_ASC_Association* assoc, AssociationContext& c
     }
     if (cond.bad()) {
       outcome = std::string("aborted (") + cond.text() + ")";
-      ASC_abortAssociation(assoc);
+      abortNow(assoc, context.socket);
       break;
     }
     last_activity = Clock::now();
@@ -337,7 +343,7 @@ void DicomServer::runAssociation(T_ASC_Association* assoc, AssociationContext& c
     }
     if (cond.bad()) {
       outcome = std::string("aborted (") + cond.text() + ")";
-      ASC_abortAssociation(assoc);
+      abortNow(assoc, context.socket);
       break;
     }
     last_activity = Clock::now();

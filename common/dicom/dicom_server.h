@@ -31,6 +31,7 @@ struct AssociationContext {
   std::string calling_aet;
   std::string called_aet;
   T_ASC_Association* assoc = nullptr;
+  int socket = -1;  // owned by DCMTK; only for shutdown()
   std::chrono::seconds dimse_timeout{30};
 };
 
@@ -108,8 +109,8 @@ class DicomServer {
   T_ASC_Network* network_ = nullptr;
 
   std::atomic<bool> stopping_{false};
-  std::atomic<int> active_{0};    // associations admitted (acknowledged) right now
-  std::atomic<int> busy_{0};      // workers with a connection
+  std::atomic<int> active_{0};  // associations admitted (acknowledged) right now
+  std::atomic<int> busy_{0};    // workers with a connection
   std::atomic<std::uint64_t> next_id_{1};
 
   std::mutex queue_mutex_;

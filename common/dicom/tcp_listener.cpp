@@ -35,8 +35,7 @@ void TcpListener::bind(const std::string& address, std::uint16_t port) {
   if (fd < 0) throw std::runtime_error(std::string("socket(): ") + std::strerror(errno));
   const int one = 1;
   ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-      ::listen(fd, 64) != 0) {
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 || ::listen(fd, 64) != 0) {
     const int err = errno;
     ::close(fd);
     throw std::runtime_error("cannot listen on " + address + ":" + std::to_string(port) + ": " +

@@ -16,8 +16,8 @@ const std::array<unsigned char, 32>& processKey() {
     if (RAND_bytes(k.data(), static_cast<int>(k.size())) != 1) {
       // No entropy: fall back to the address of the key and the time, which still keeps
       // tokens from being a plain, precomputable hash.
-      const auto seed = reinterpret_cast<std::uintptr_t>(&k) ^
-                        static_cast<std::uintptr_t>(std::time(nullptr));
+      const auto seed =
+          reinterpret_cast<std::uintptr_t>(&k) ^ static_cast<std::uintptr_t>(std::time(nullptr));
       for (std::size_t i = 0; i < k.size(); ++i) {
         k[i] = static_cast<unsigned char>(seed >> ((i % 8) * 8));
       }

@@ -31,8 +31,7 @@ class ThreadNameFlag : public spdlog::custom_flag_formatter {
 
 std::unique_ptr<spdlog::formatter> makeFormatter() {
   auto formatter = std::make_unique<spdlog::pattern_formatter>();
-  formatter->add_flag<ThreadNameFlag>('N').set_pattern(
-      "%Y-%m-%dT%H:%M:%S.%e%z %l [%n] [%N] %v");
+  formatter->add_flag<ThreadNameFlag>('N').set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l [%n] [%N] %v");
   return formatter;
 }
 

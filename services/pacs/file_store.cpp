@@ -23,8 +23,7 @@ std::string randomName() {
   thread_local std::mt19937_64 random{std::random_device{}() ^
                                       (counter.fetch_add(1) * 0x9e3779b97f4a7c15ULL)};
   char name[40];
-  std::snprintf(name, sizeof(name), "%016llx%04llx.part",
-                static_cast<unsigned long long>(random()),
+  std::snprintf(name, sizeof(name), "%016llx%04llx.part", static_cast<unsigned long long>(random()),
                 static_cast<unsigned long long>(counter.fetch_add(1) & 0xffff));
   return name;
 }
@@ -91,8 +90,7 @@ void FileStore::ensureParentDirectories(const std::string& relative_path) {
 bool FileStore::placeNew(TempFile& temp, const std::string& relative_path) {
   ensureParentDirectories(relative_path);
   const auto target = absolute(relative_path);
-  if (::renameat2(AT_FDCWD, temp.path().c_str(), AT_FDCWD, target.c_str(), RENAME_NOREPLACE) !=
-      0) {
+  if (::renameat2(AT_FDCWD, temp.path().c_str(), AT_FDCWD, target.c_str(), RENAME_NOREPLACE) != 0) {
     if (errno == EEXIST) return false;
     if (errno != EINVAL && errno != ENOSYS) throwErrno("rename to " + target.string());
     // File system without RENAME_NOREPLACE: a hard link fails the same way if the target
@@ -111,7 +109,8 @@ bool FileStore::placeNew(TempFile& temp, const std::string& relative_path) {
 void FileStore::placeReplacing(TempFile& temp, const std::string& relative_path) {
   ensureParentDirectories(relative_path);
   const auto target = absolute(relative_path);
-  if (::rename(temp.path().c_str(), target.c_str()) != 0) throwErrno("rename to " + target.string());
+  if (::rename(temp.path().c_str(), target.c_str()) != 0)
+    throwErrno("rename to " + target.string());
   temp.markPlaced();
   syncDirectory(target.parent_path());
 }

@@ -84,8 +84,8 @@ ArchiveOutcome InstanceArchiver::archive(ReceivedObject& object) {
   if (metadata.sop_instance_uid != object.command_sop_instance_uid) {
     return rejected(status::kDataSetDoesNotMatchSopClass,
                     "SOP Instance UID in dataset (" + metadata.sop_instance_uid +
-                        ") differs from the C-STORE request (" +
-                        object.command_sop_instance_uid + ")");
+                        ") differs from the C-STORE request (" + object.command_sop_instance_uid +
+                        ")");
   }
   if (metadata.sop_class_uid != object.command_sop_class_uid) {
     return rejected(status::kDataSetDoesNotMatchSopClass,
@@ -97,8 +97,8 @@ ArchiveOutcome InstanceArchiver::archive(ReceivedObject& object) {
     object.file->syncAndClose();
     return place(object, metadata);
   } catch (const std::system_error& e) {
-    logging::pacs()->error("storage error sop_instance={} error=\"{}\"",
-                           metadata.sop_instance_uid, e.what());
+    logging::pacs()->error("storage error sop_instance={} error=\"{}\"", metadata.sop_instance_uid,
+                           e.what());
     return failed(std::string("storage error: ") + e.what());
   } catch (const std::exception& e) {
     logging::pacs()->error("index error sop_instance={} error=\"{}\"", metadata.sop_instance_uid,
@@ -131,12 +131,12 @@ ArchiveOutcome InstanceArchiver::place(ReceivedObject& object, const InstanceMet
 
   auto collision = [&](const std::string& other_uid) {
     logging::pacs()->error(
-        "storage path collision path={} held_by={} refused={} (nothing overwritten)",
-        relative_path, other_uid, uid);
+        "storage path collision path={} held_by={} refused={} (nothing overwritten)", relative_path,
+        other_uid, uid);
     outcome.result = ArchiveResult::kCollision;
     outcome.dimse_status = status::kProcessingFailure;
-    outcome.comment = "storage path " + relative_path +
-                      " is held by another SOP Instance UID; object refused";
+    outcome.comment =
+        "storage path " + relative_path + " is held by another SOP Instance UID; object refused";
     return outcome;
   };
   if (const auto at_path = index_.findByPath(relative_path)) {

@@ -34,8 +34,8 @@ enum class ArchiveResult {
 struct ArchiveOutcome {
   ArchiveResult result = ArchiveResult::kFailed;
   std::uint16_t dimse_status = 0;
-  std::string comment;           // error comment for the response, when failing
-  std::string previous_hash;     // duplicates: the hash of the copy already held
+  std::string comment;        // error comment for the response, when failing
+  std::string previous_hash;  // duplicates: the hash of the copy already held
   InstanceMetadata metadata;
 };
 

@@ -143,8 +143,8 @@ std::int64_t InstanceIndex::count() {
 
 void InstanceIndex::forEach(const std::function<void(const StoredInstance&)>& visit) {
   std::lock_guard lock(mutex_);
-  SQLite::Statement s(*db_, std::string("SELECT ") + kColumns +
-                                " FROM stored_instances ORDER BY storage_path");
+  SQLite::Statement s(
+      *db_, std::string("SELECT ") + kColumns + " FROM stored_instances ORDER BY storage_path");
   while (s.executeStep()) visit(rowFrom(s));
 }
 

@@ -19,9 +19,8 @@ std::string textOf(DcmItem& item, const DcmTagKey& tag) {
 
 MetadataResult readInstanceMetadata(const std::filesystem::path& file) {
   DcmFileFormat format;
-  const OFCondition cond =
-      format.loadFileUntilTag(file.c_str(), EXS_Unknown, EGL_noChange, kMaxValueBytesLoaded,
-                              ERM_fileOnly, DCM_PixelData);
+  const OFCondition cond = format.loadFileUntilTag(
+      file.c_str(), EXS_Unknown, EGL_noChange, kMaxValueBytesLoaded, ERM_fileOnly, DCM_PixelData);
   if (cond.bad()) return {std::nullopt, std::string("cannot parse: ") + cond.text()};
   DcmDataset& dataset = *format.getDataset();
   // Values are kept as UTF-8 in the index. A character set DCMTK cannot convert leaves the

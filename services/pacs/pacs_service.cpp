@@ -10,8 +10,7 @@ PacsService::PacsService(const config::GatewayConfig& config,
       store_(config.pacs.storage_path),
       index_(std::make_unique<InstanceIndex>(config.pacs.db_path)),
       reconcile_report_(reconcileStorage(store_, *index_)),
-      archiver_(std::make_unique<InstanceArchiver>(store_, *index_,
-                                                   config.pacs.duplicate_policy)),
+      archiver_(std::make_unique<InstanceArchiver>(store_, *index_, config.pacs.duplicate_policy)),
       scp_(std::make_unique<StorageScp>(config_.pacs, store_, *archiver_)) {
   dicom::ServerOptions options;
   options.name = "pacs";

@@ -28,6 +28,7 @@ class PacsService {
   void start();  // binds and starts serving; throws if the port cannot be bound
   void stop(std::chrono::seconds grace);
   std::uint16_t port() const { return server_->port(); }
+  int activeAssociations() const { return server_->activeAssociations(); }
   const ReconcileReport& reconcileReport() const { return reconcile_report_; }
   InstanceIndex& index() { return *index_; }
   FileStore& store() { return store_; }

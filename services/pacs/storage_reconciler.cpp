@@ -19,9 +19,9 @@ void indexUnknownFile(FileStore& store, InstanceIndex& index, const std::string&
   const MetadataResult parsed = readInstanceMetadata(path);
   if (!parsed.metadata || storagePathFor(parsed.metadata->sop_instance_uid) != relative) {
     ++report.foreign_files;
-    logging::pacs()->warn("reconcile: foreign file left in place path={} reason=\"{}\"", relative,
-                          parsed.metadata ? "SOP Instance UID does not hash to this path"
-                                          : parsed.error);
+    logging::pacs()->warn(
+        "reconcile: foreign file left in place path={} reason=\"{}\"", relative,
+        parsed.metadata ? "SOP Instance UID does not hash to this path" : parsed.error);
     return;
   }
   const auto hash = sha256OfFile(path);
@@ -78,8 +78,8 @@ ReconcileReport reconcileStorage(FileStore& store, InstanceIndex& index) {
     if (!present && row.status != "MISSING") {
       index.setStatus(row.uid, "MISSING");
       ++report.rows_missing;
-      logging::pacs()->error("reconcile: indexed file is missing path={} sop_instance={}",
-                             row.path, row.uid);
+      logging::pacs()->error("reconcile: indexed file is missing path={} sop_instance={}", row.path,
+                             row.uid);
     } else if (present && row.status == "MISSING") {
       index.setStatus(row.uid, "STORED");
       ++report.rows_restored;

@@ -9,10 +9,10 @@ namespace gateway::pacs {
 
 struct ReconcileReport {
   std::size_t temporary_files_removed = 0;
-  std::size_t files_indexed = 0;     // files at a proper path with no row: indexed now
-  std::size_t rows_missing = 0;      // rows whose file is gone: marked MISSING
-  std::size_t rows_restored = 0;     // rows marked MISSING whose file is back
-  std::size_t foreign_files = 0;     // files that are not ours: left alone, logged
+  std::size_t files_indexed = 0;  // files at a proper path with no row: indexed now
+  std::size_t rows_missing = 0;   // rows whose file is gone: marked MISSING
+  std::size_t rows_restored = 0;  // rows marked MISSING whose file is back
+  std::size_t foreign_files = 0;  // files that are not ours: left alone, logged
 };
 
 // Brings the index and the file tree into agreement after whatever the last run left

@@ -43,9 +43,8 @@ OFCondition writeMetaHeader(DcmOutputStream& stream, const T_DIMSE_C_StoreRQ& re
   if (!calling_aet.empty()) {
     meta.putAndInsertString(DCM_SourceApplicationEntityTitle, calling_aet.c_str());
   }
-  OFCondition cond = meta.computeGroupLengthAndPadding(EGL_withGL, EPD_noChange,
-                                                      EXS_LittleEndianExplicit,
-                                                      EET_UndefinedLength);
+  OFCondition cond = meta.computeGroupLengthAndPadding(
+      EGL_withGL, EPD_noChange, EXS_LittleEndianExplicit, EET_UndefinedLength);
   if (cond.bad()) return cond;
   meta.transferInit();
   cond = meta.write(stream, EXS_LittleEndianExplicit, EET_ExplicitLength, nullptr);
@@ -111,8 +110,8 @@ class StoreAssociationHandler : public dicom::AssociationHandler {
     if (early_status != status::kSuccess) {
       DIC_UL bytes = 0;
       DIC_UL pdvs = 0;
-      const OFCondition cond = DIMSE_ignoreDataSet(context_.assoc, DIMSE_NONBLOCKING,
-                                                   timeoutSeconds(), &bytes, &pdvs);
+      const OFCondition cond =
+          DIMSE_ignoreDataSet(context_.assoc, DIMSE_NONBLOCKING, timeoutSeconds(), &bytes, &pdvs);
       if (cond.bad()) return cond;
       return respond(request, presentation_id, early_status, early_comment, started, bytes,
                      "refused");
@@ -124,9 +123,10 @@ class StoreAssociationHandler : public dicom::AssociationHandler {
     if (cond.bad() || !sink.good()) {
       DIC_UL bytes = 0;
       DIC_UL pdvs = 0;
-      cond = DIMSE_ignoreDataSet(context_.assoc, DIMSE_NONBLOCKING, timeoutSeconds(), &bytes,
-                                 &pdvs);
+      cond =
+          DIMSE_ignoreDataSet(context_.assoc, DIMSE_NONBLOCKING, timeoutSeconds(), &bytes, &pdvs);
       if (cond.bad()) return cond;
+      temp.reset();  // removed before the peer hears the answer
       return respond(request, presentation_id, status::kOutOfResources,
                      "cannot write file: " + sink.failureText(), started, bytes, "failed");
     }
@@ -137,6 +137,7 @@ class StoreAssociationHandler : public dicom::AssociationHandler {
     cond = DIMSE_receiveDataSetInFile(context_.assoc, DIMSE_NONBLOCKING, timeoutSeconds(),
                                       &data_presentation_id, &stream, nullptr, nullptr);
     const std::uint64_t dataset_bytes = sink.bytesWritten() - header_bytes;
+    if (cond.bad() || data_presentation_id != presentation_id) temp.reset();
     if (cond.bad()) {
       if (isOutOfResources(cond)) {
         return respond(request, presentation_id, status::kOutOfResources, sink.failureText(),
@@ -151,8 +152,8 @@ class StoreAssociationHandler : public dicom::AssociationHandler {
     }
     if (data_presentation_id != presentation_id) {
       return respond(request, presentation_id, status::kCannotUnderstand,
-                     "dataset sent on a different presentation context than its command",
-                     started, dataset_bytes, "refused");
+                     "dataset sent on a different presentation context than its command", started,
+                     dataset_bytes, "refused");
     }
 
     ReceivedObject object;
@@ -163,13 +164,14 @@ class StoreAssociationHandler : public dicom::AssociationHandler {
     object.command_sop_instance_uid = sop_instance;
     object.calling_aet = context_.calling_aet;
     const ArchiveOutcome outcome = archiver_.archive(object);
+    object.file.reset();  // a refused or duplicate copy is gone before the peer is answered
 
     if (outcome.result == ArchiveResult::kDuplicateKept ||
         outcome.result == ArchiveResult::kReplaced) {
-      logging::pacs()->info(
-          "duplicate sop_instance={} action={} held_hash={} received_hash={}", sop_instance,
-          outcome.result == ArchiveResult::kReplaced ? "replaced" : "kept first",
-          outcome.previous_hash, object.storage_hash);
+      logging::pacs()->info("duplicate sop_instance={} action={} held_hash={} received_hash={}",
+                            sop_instance,
+                            outcome.result == ArchiveResult::kReplaced ? "replaced" : "kept first",
+                            outcome.previous_hash, object.storage_hash);
     }
     patient_token_ = logging::maskIdentifier(outcome.metadata.patient_id);
     return respond(request, presentation_id, outcome.dimse_status, outcome.comment, started,

@@ -15,8 +15,7 @@ std::vector<std::string> storageSopClasses(const std::vector<std::string>& allow
 std::vector<std::string> storageTransferSyntaxes();
 
 // Identify this implementation in the file meta header of every stored object.
-inline constexpr const char* kImplementationClassUid =
-    "2.25.2639913816377409426264568243482212529";
+inline constexpr const char* kImplementationClassUid = "2.25.2639913816377409426264568243482212529";
 inline constexpr const char* kImplementationVersionName = "SCREENGW_010";
 
 }  // namespace gateway::pacs

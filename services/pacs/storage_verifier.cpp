@@ -65,10 +65,9 @@ VerifyReport verifyStorage(FileStore& store, InstanceIndex& index) {
       report.problems.push_back({"corrupt", row.storage_path, row.metadata.sop_instance_uid,
                                  "sha256 " + *hash + " != indexed " + row.storage_hash});
     } else if (size != row.file_size) {
-      report.problems.push_back({"size_mismatch", row.storage_path,
-                                 row.metadata.sop_instance_uid,
-                                 std::to_string(size) + " bytes != indexed " +
-                                     std::to_string(row.file_size)});
+      report.problems.push_back(
+          {"size_mismatch", row.storage_path, row.metadata.sop_instance_uid,
+           std::to_string(size) + " bytes != indexed " + std::to_string(row.file_size)});
     } else {
       ++report.files_ok;
     }

@@ -40,8 +40,8 @@ int runHealthcheck(const config::GatewayConfig& config, const CommandLine& comma
       dicom::sendEcho(command_line.host, config.pacs.port, command_line.calling_aet,
                       config.pacs.aet, std::chrono::seconds(command_line.timeout_seconds));
   if (!result.ok) {
-    std::cout << "unhealthy: pacs C-ECHO to " << config.pacs.aet << "@" << command_line.host
-              << ":" << config.pacs.port << " failed: " << result.error << "\n";
+    std::cout << "unhealthy: pacs C-ECHO to " << config.pacs.aet << "@" << command_line.host << ":"
+              << config.pacs.port << " failed: " << result.error << "\n";
     return 1;
   }
   std::cout << "healthy: pacs C-ECHO " << result.milliseconds << " ms\n";

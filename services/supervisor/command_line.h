@@ -14,9 +14,9 @@ struct CommandLine {
   bool help = false;
   config::ConfigSources sources;  // environment + --config + setting flags
   // Command options (not settings).
-  bool json = false;                  // verify-storage --json
-  std::string host = "127.0.0.1";     // healthcheck --host
-  int timeout_seconds = 5;            // healthcheck --timeout
+  bool json = false;                        // verify-storage --json
+  std::string host = "127.0.0.1";           // healthcheck --host
+  int timeout_seconds = 5;                  // healthcheck --timeout
   std::string calling_aet = "HEALTHCHECK";  // healthcheck --calling-aet
 };
 
