@@ -1,0 +1,203 @@
+#include "services/mwl/worklist_validation.h"
+
+#include <openssl/rand.h>
+
+#include <algorithm>
+#include <cctype>
+#include <stdexcept>
+
+#include "common/config/value_parsers.h"
+
+namespace gateway::mwl {
+namespace {
+
+// Characters no DICOM string value may hold: control characters and the value separator.
+bool hasForbiddenCharacters(const std::string& value) {
+  return std::any_of(value.begin(), value.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return c == '\\' || u < 0x20 || u == 0x7f;
+  });
+}
+
+// Length in characters (UTF-8 code points), as the VR limits count characters.
+std::size_t characterCount(const std::string& value) {
+  return static_cast<std::size_t>(std::count_if(
+      value.begin(), value.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; }));
+}
+
+class Checker {
+ public:
+  explicit Checker(std::vector<FieldError>& errors) : errors_(errors) {}
+
+  void fail(const char* field, std::string message) { errors_.push_back({field, std::move(message)}); }
+
+  // A text value of at most `max` characters (SH 16, LO 64, CS 16, ...).
+  void text(const char* field, const std::string& value, std::size_t max, bool required) {
+    if (value.empty()) {
+      if (required) fail(field, "is required");
+      return;
+    }
+    if (hasForbiddenCharacters(value)) fail(field, "contains a backslash or control character");
+    if (characterCount(value) > max) {
+      fail(field, "is longer than " + std::to_string(max) + " characters");
+    }
+  }
+
+  void personName(const char* field, const std::string& value, bool required) {
+    if (value.empty()) {
+      if (required) fail(field, "is required");
+      return;
+    }
+    if (hasForbiddenCharacters(value)) fail(field, "contains a backslash or control character");
+    std::size_t start = 0;
+    for (int group = 0; start <= value.size(); ++group) {
+      const std::size_t end = std::min(value.find('=', start), value.size());
+      const std::string part = value.substr(start, end - start);
+      if (group >= 3) {
+        fail(field, "has more than three component groups");
+        break;
+      }
+      if (std::count(part.begin(), part.end(), '^') > 4) {
+        fail(field, "has more than five components (FAMILY^GIVEN^MIDDLE^PREFIX^SUFFIX)");
+      }
+      if (characterCount(part) > 64) fail(field, "has a component group over 64 characters");
+      start = end + 1;
+    }
+  }
+
+  void date(const char* field, const std::string& value, bool required) {
+    if (value.empty()) {
+      if (required) fail(field, "is required");
+      return;
+    }
+    if (!isValidDate(value)) fail(field, "'" + value + "' is not a date YYYYMMDD");
+  }
+
+  void time(const char* field, const std::string& value, bool required) {
+    if (value.empty()) {
+      if (required) fail(field, "is required");
+      return;
+    }
+    if (!isValidTime(value)) fail(field, "'" + value + "' is not a time HHMMSS[.ffffff]");
+  }
+
+  void codeString(const char* field, const std::string& value, bool required) {
+    text(field, value, 16, required);
+    const bool ok = std::all_of(value.begin(), value.end(), [](char c) {
+      return std::isupper(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
+             c == ' ' || c == '_';
+    });
+    if (!ok) fail(field, "'" + value + "' may hold only A-Z, 0-9, space and _");
+  }
+
+ private:
+  std::vector<FieldError>& errors_;
+};
+
+void trimAll(WorklistItem& item) {
+  for (const auto& f : worklistFields()) {
+    std::string& value = item.*(f.member);
+    value = config::trim(value);
+  }
+}
+
+}  // namespace
+
+bool isValidDate(const std::string& v) {
+  if (v.size() != 8 || !std::all_of(v.begin(), v.end(), ::isdigit)) return false;
+  const int year = std::stoi(v.substr(0, 4));
+  const int month = std::stoi(v.substr(4, 2));
+  const int day = std::stoi(v.substr(6, 2));
+  if (year < 1800 || month < 1 || month > 12 || day < 1) return false;
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  const int max = kDays[month - 1] + (month == 2 && leap ? 1 : 0);
+  return day <= max;
+}
+
+bool isValidTime(const std::string& v) {
+  const std::size_t dot = v.find('.');
+  const std::string main = v.substr(0, dot);
+  if (main.size() != 2 && main.size() != 4 && main.size() != 6) return false;
+  if (!std::all_of(main.begin(), main.end(), ::isdigit)) return false;
+  if (std::stoi(main.substr(0, 2)) > 23) return false;
+  if (main.size() >= 4 && std::stoi(main.substr(2, 2)) > 59) return false;
+  if (main.size() == 6 && std::stoi(main.substr(4, 2)) > 60) return false;  // leap second
+  if (dot == std::string::npos) return true;
+  const std::string fraction = v.substr(dot + 1);
+  return main.size() == 6 && !fraction.empty() && fraction.size() <= 6 &&
+         std::all_of(fraction.begin(), fraction.end(), ::isdigit);
+}
+
+std::string generateUid() {
+  unsigned char bytes[16];
+  if (RAND_bytes(bytes, sizeof(bytes)) != 1) throw std::runtime_error("no randomness for a UID");
+  bytes[6] = static_cast<unsigned char>((bytes[6] & 0x0f) | 0x40);  // UUID version 4
+  bytes[8] = static_cast<unsigned char>((bytes[8] & 0x3f) | 0x80);  // RFC 4122 variant
+  __extension__ typedef unsigned __int128 Uint128;  // GCC/Clang extension, pedantic-clean
+  Uint128 value = 0;
+  for (const unsigned char b : bytes) value = (value << 8) | b;
+  std::string digits;
+  do {
+    digits.push_back(static_cast<char>('0' + static_cast<int>(value % 10)));
+    value /= 10;
+  } while (value != 0);
+  std::reverse(digits.begin(), digits.end());
+  return "2.25." + digits;
+}
+
+std::vector<FieldError> validateAndComplete(WorklistItem& item) {
+  trimAll(item);
+  std::vector<FieldError> errors;
+  Checker check(errors);
+  check.text("accession_number", item.accession_number, 16, true);
+  check.text("patient_id", item.patient_id, 64, true);
+  check.personName("patient_name", item.patient_name, true);
+  check.date("patient_birth_date", item.patient_birth_date, true);
+  if (!item.patient_sex.empty() && item.patient_sex != "M" && item.patient_sex != "F" &&
+      item.patient_sex != "O") {
+    check.fail("patient_sex", "'" + item.patient_sex + "' is not M, F or O");
+  }
+  check.personName("referring_physician", item.referring_physician, false);
+  check.text("study_description", item.study_description, 64, false);
+  check.text("procedure_code", item.procedure_code, 16, false);
+  check.text("procedure_code_scheme", item.procedure_code_scheme, 16, false);
+  check.text("procedure_code_meaning", item.procedure_code_meaning, 64, false);
+  check.date("scheduled_date", item.scheduled_date, true);
+  check.time("scheduled_time", item.scheduled_time, true);
+  check.codeString("modality", item.modality, true);
+  if (!item.scheduled_station_aet.empty()) {
+    const auto ae = config::parseAeTitle(item.scheduled_station_aet);
+    if (!ae.value) check.fail("scheduled_station_aet", ae.error);
+  }
+  check.text("scheduled_station_name", item.scheduled_station_name, 16, false);
+  check.text("scheduled_location", item.scheduled_location, 64, false);
+  check.personName("performing_physician", item.performing_physician, false);
+  check.text("scheduled_step_description", item.scheduled_step_description, 64, false);
+  check.text("protocol_code", item.protocol_code, 16, false);
+  check.text("protocol_code_scheme", item.protocol_code_scheme, 16, false);
+  check.text("protocol_code_meaning", item.protocol_code_meaning, 64, false);
+  check.text("source_message_id", item.source_message_id, 256, false);
+  if (item.status.empty()) item.status = kScheduled;
+  if (item.status != kScheduled && item.status != kInProgress && item.status != kCompleted &&
+      item.status != kDiscontinued) {
+    check.fail("status", "'" + item.status +
+                             "' is not SCHEDULED, IN PROGRESS, COMPLETED or DISCONTINUED");
+  }
+  // Generated values: modalities silently drop items whose Type 1 keys are empty.
+  if (item.study_instance_uid.empty()) {
+    item.study_instance_uid = generateUid();
+  } else if (!config::isValidUid(item.study_instance_uid)) {
+    check.fail("study_instance_uid", "'" + item.study_instance_uid + "' is not a valid UID");
+  }
+  if (item.requested_procedure_id.empty()) item.requested_procedure_id = item.accession_number;
+  check.text("requested_procedure_id", item.requested_procedure_id, 16, false);
+  if (item.scheduled_step_id.empty()) item.scheduled_step_id = item.accession_number;
+  check.text("scheduled_step_id", item.scheduled_step_id, 16, false);
+  if (item.scheduled_step_description.empty()) {
+    item.scheduled_step_description = item.study_description;
+  }
+  return errors;
+}
+
+}  // namespace gateway::mwl
