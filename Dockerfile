@@ -20,13 +20,7 @@ WORKDIR /src
 # Sources only (.dockerignore keeps the host's build*/, var/ and .git out), so the image
 # never depends on what happens to be built on the host.
 COPY . .
-# WORKAROUND, remove once the code is fixed: at -O3 (Release) GCC 12 reports a false-positive
-# -Wrestrict on `"literal" + std::string&&` (GCC PR 105329) in config_loader.cpp:38,
-# value_parsers.cpp:53/57/90 and storage_verifier.cpp:99, and the project's -Werror turns it
-# into a build failure. This keeps it a warning; every other warning is still an error.
-ARG GATEWAY_EXTRA_CXX_FLAGS=-Wno-error=restrict
 RUN cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DGATEWAY_BUILD_TESTS=OFF \
-      "-DCMAKE_CXX_FLAGS=${GATEWAY_EXTRA_CXX_FLAGS}" \
  && cmake --build build -j2 \
  && strip build/bin/screening-gateway
 

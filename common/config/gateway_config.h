@@ -32,11 +32,17 @@ struct PacsSettings {
   std::vector<std::string> allowed_sop_classes;  // empty: every storage class DCMTK knows
 };
 
-// Reserved for the worklist service (issue: MWL); validated so a bad value fails early.
+// The worklist service (Modality Worklist C-FIND, later MPPS).
 struct MwlSettings {
   std::string aet = "MWL_SCP";
   std::uint16_t port = 4243;
   std::filesystem::path db_path = "/var/lib/pacs/worklist.db";
+  // Many modalities send no Scheduled Station AE Title; when true, the calling AE title
+  // stands in for it, so a modality sees only its own station's items.
+  bool calling_aet_as_station = false;
+  // Character set for replies that are not pure ASCII and cannot use the query's own:
+  // "ISO_IR 192" (UTF-8) or "ISO_IR 100" (Latin-1, for modalities without UTF-8).
+  std::string reply_charset = "ISO_IR 192";
 };
 
 // The whole configuration, loaded once at start and passed down by const reference.

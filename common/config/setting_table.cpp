@@ -1,5 +1,6 @@
 #include "common/config/setting_table.h"
 
+#include <cctype>
 #include <cstdio>
 #include <sstream>
 
@@ -36,6 +37,19 @@ Error setPath(std::filesystem::path& field, const std::string& value) {
   const std::string t = trim(value);
   if (t.empty()) return std::string("path is empty");
   field = std::filesystem::path(t);
+  return std::nullopt;
+}
+
+Error setBool(bool& field, const std::string& value) {
+  std::string t = trim(value);
+  for (char& ch : t) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (t == "true" || t == "1" || t == "yes" || t == "on") {
+    field = true;
+  } else if (t == "false" || t == "0" || t == "no" || t == "off") {
+    field = false;
+  } else {
+    return "'" + value + "' is not true or false";
+  }
   return std::nullopt;
 }
 
@@ -170,6 +184,19 @@ const std::vector<SettingSpec> kSettings = {
     {"mwl.db_path", "MWL_DB_PATH", "--mwl-db-path", "SQLite worklist database",
      [](GatewayConfig& c, const std::string& v) { return setPath(c.mwl.db_path, v); },
      [](const GatewayConfig& c) { return c.mwl.db_path.string(); }},
+    {"mwl.calling_aet_as_station", "MWL_CALLING_AET_AS_STATION", "--mwl-calling-aet-as-station",
+     "true: a query without Scheduled Station AE Title gets only the caller's items",
+     [](GatewayConfig& c, const std::string& v) { return setBool(c.mwl.calling_aet_as_station, v); },
+     [](const GatewayConfig& c) { return std::string(c.mwl.calling_aet_as_station ? "true" : "false"); }},
+    {"mwl.reply_charset", "MWL_REPLY_CHARSET", "--mwl-reply-charset",
+     "character set of non-ASCII replies: ISO_IR 192 (UTF-8) or ISO_IR 100 (Latin-1)",
+     [](GatewayConfig& c, const std::string& v) -> Error {
+       const std::string t = trim(v);
+       if (t != "ISO_IR 192" && t != "ISO_IR 100") return "'" + t + "' is not ISO_IR 192 or ISO_IR 100";
+       c.mwl.reply_charset = t;
+       return std::nullopt;
+     },
+     [](const GatewayConfig& c) { return c.mwl.reply_charset; }},
 };
 
 }  // namespace

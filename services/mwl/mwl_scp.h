@@ -1,0 +1,31 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/config/gateway_config.h"
+#include "common/dicom/dicom_server.h"
+#include "services/mwl/worklist_store.h"
+
+namespace gateway::mwl {
+
+// The worklist service: Modality Worklist Information Model - FIND. Each C-FIND is
+// answered with one pending response per matching item, then a final status; C-CANCEL
+// stops the responses with 0xFE00. createHandler runs on worker threads; the store is
+// thread-safe.
+class MwlScp : public dicom::DicomService {
+ public:
+  MwlScp(const config::MwlSettings& settings, WorklistStore& store);
+
+  std::vector<std::string> abstractSyntaxes() const override;
+  std::vector<std::string> transferSyntaxes() const override;
+  std::unique_ptr<dicom::AssociationHandler> createHandler(
+      const dicom::AssociationContext& context) override;
+
+ private:
+  const config::MwlSettings& settings_;
+  WorklistStore& store_;
+};
+
+}  // namespace gateway::mwl
