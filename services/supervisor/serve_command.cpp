@@ -2,9 +2,11 @@
 #include <cstring>
 #include <iostream>
 #include <memory>
+#include <thread>
 
 #include "common/config/config_loader.h"
 #include "common/logging/logging.h"
+#include "services/mwl/mwl_service.h"
 #include "services/pacs/pacs_service.h"
 #include "services/supervisor/commands.h"
 
@@ -26,30 +28,40 @@ int runServe(const config::GatewayConfig& config) {
   for (const auto& [key, value] : config::describe(config)) {
     logging::config()->info("setting {}={}", key, value);
   }
-  const auto problems = config::prepareWritablePaths(config, true, false);
+  const auto problems = config::prepareWritablePaths(config, true, true);
   if (!problems.empty()) {
     for (const auto& p : problems) std::cerr << "screening-gateway: " << p << "\n";
     return 2;
   }
 
+  // Both services are opened (databases, reconciliation) before either port opens, so a
+  // start-up failure leaves nothing half started.
   std::unique_ptr<pacs::PacsService> pacs_service;
+  std::unique_ptr<mwl::MwlService> mwl_service;
   try {
     pacs_service = std::make_unique<pacs::PacsService>(config);
+    mwl_service = std::make_unique<mwl::MwlService>(config);
     pacs_service->start();
+    mwl_service->start();
   } catch (const std::exception& e) {
     log->critical("start-up failed: {}", e.what());
     std::cerr << "screening-gateway: start-up failed: " << e.what() << "\n";
+    if (pacs_service) pacs_service->stop(std::chrono::seconds(0));
     return 1;
   }
-  // The worklist service (MWL/MPPS) joins here, on its own server and threads, once built.
-  log->info("ready pacs_port={} pacs_aet={}", pacs_service->port(), config.pacs.aet);
+  log->info("ready pacs_port={} pacs_aet={} mwl_port={} mwl_aet={}", pacs_service->port(),
+            config.pacs.aet, mwl_service->port(), config.mwl.aet);
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   log->info("stopping signal={} grace_s={}", strsignal(signal_number),
             config.network.shutdown_timeout.count());
+  // Both stop accepting at once; each then gets the grace period for its transfers.
+  std::thread mwl_stopper([&] { mwl_service->stop(config.network.shutdown_timeout); });
   pacs_service->stop(config.network.shutdown_timeout);
+  mwl_stopper.join();
   pacs_service.reset();  // closes the index
+  mwl_service.reset();   // closes the worklist database
   log->info("stopped");
   return 0;
 }
