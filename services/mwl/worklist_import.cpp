@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <set>
 
 #include "common/config/value_parsers.h"
 #include "services/mwl/csv_reader.h"
@@ -19,6 +20,7 @@ struct ParsedItem {
   std::size_t number = 0;
   std::size_t line = 0;
   std::map<std::string, std::size_t> field_lines;  // YAML/JSON: the line of each value
+  std::set<std::string> reported_fields;  // already in an error: validation stays quiet on them
   bool study_uid_generated = false;
 };
 
@@ -155,23 +157,18 @@ ParsedFile parseYamlFile(std::string_view text, ImportFormat format) {
     ParsedItem parsed;
     parsed.number = number;
     parsed.line = line;
-    bool readable = true;
     for (const auto& entry : node) {
       const std::size_t key_line = lineOf(entry.first);
       if (!entry.first.IsScalar()) {
         out.errors.push_back({number, key_line, "", "a field name must be plain text"});
-        readable = false;
         continue;
       }
       const std::string name = entry.first.Scalar();
       const WorklistField* field = lookUpField(name, number, key_line, out.errors);
-      if (field == nullptr) {
-        readable = false;
-        continue;
-      }
+      if (field == nullptr) continue;
       if (!parsed.field_lines.emplace(name, key_line).second) {
         out.errors.push_back({number, key_line, name, "is given twice"});
-        readable = false;
+        parsed.reported_fields.insert(name);
         continue;
       }
       if (!field->writable) continue;  // set by the database; present in list --json output
@@ -180,12 +177,12 @@ ParsedFile parseYamlFile(std::string_view text, ImportFormat format) {
       if (!value.IsScalar()) {
         out.errors.push_back(
             {number, key_line, name, "must be a single value, not a list or mapping"});
-        readable = false;
+        parsed.reported_fields.insert(name);
         continue;
       }
       parsed.item.*(field->member) = value.Scalar();
     }
-    if (readable) out.items.push_back(std::move(parsed));
+    out.items.push_back(std::move(parsed));
   }
   return out;
 }
@@ -239,8 +236,9 @@ std::string ImportError::toString() const {
     where += item > 0 ? " (line " + std::to_string(line) + ")" : "line " + std::to_string(line);
   }
   std::string out = where.empty() ? "" : where + ": ";
-  if (!field.empty()) out += field + ": ";
-  return out + message;
+  if (field.empty()) return out + message;
+  // "patient_name is required", "patient_birth_date: '1990' is not a date YYYYMMDD"
+  return out + field + (message.rfind("is ", 0) == 0 ? " " : ": ") + message;
 }
 
 std::vector<WorklistItem> WorklistImport::worklistItems() const {
@@ -300,6 +298,7 @@ WorklistImport prepareWorklistImport(std::string_view text, ImportFormat format)
     const std::string given_uid = config::trim(p.item.study_instance_uid);
     p.study_uid_generated = given_uid.empty();
     for (auto& error : validateAndComplete(p.item)) {
+      if (p.reported_fields.count(error.field) != 0) continue;
       parsed.errors.push_back(
           {p.number, lineOfField(error.field), error.field, std::move(error.message)});
     }

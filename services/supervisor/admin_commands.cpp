@@ -117,13 +117,19 @@ int runMain(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
   const auto parsed = parseCommandLine(args, config::ConfigSources::fromProcessEnvironment());
   if (!parsed.error.empty()) {
-    std::cerr << "screening-gateway: " << parsed.error << "\n" << usageText();
+    std::cerr << "screening-gateway: " << parsed.error << "\n";
+    if (parsed.command_line.command == "worklist") {
+      std::cerr << "`screening-gateway " << helpTopic(parsed.command_line)
+                << " --help` describes the options.\n";
+    } else {
+      std::cerr << usageText();
+    }
     return 2;
   }
   const CommandLine& cl = parsed.command_line;
   if (cl.help) {
-    std::cout << ((cl.command_given && cl.command != "help") ? commandHelp(cl.command)
-                                                             : usageText());
+    const std::string topic = helpTopic(cl);
+    std::cout << (topic.empty() ? usageText() : commandHelp(topic));
     return 0;
   }
   if (cl.command == "version") return runVersion();
@@ -146,6 +152,7 @@ int runMain(int argc, char** argv) {
   if (cl.command == "serve") return runServe(config);
   if (cl.command == "verify-storage") return runVerifyStorage(config, cl.json);
   if (cl.command == "healthcheck") return runHealthcheck(config, cl);
+  if (cl.command == "worklist") return runWorklist(config, cl.worklist, cl.json);
   std::cerr << "screening-gateway: unknown command " << cl.command << "\n";
   return 2;
 }

@@ -1,15 +1,162 @@
 #include "services/supervisor/command_line.h"
 
+#include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "common/config/setting_table.h"
 #include "common/config/value_parsers.h"
+#include "services/mwl/worklist_item.h"
+#include "services/mwl/worklist_validation.h"
 
 namespace gateway::supervisor {
 namespace {
 
-const std::set<std::string> kCommands = {"serve", "verify-storage", "healthcheck", "version",
-                                         "help"};
+const std::set<std::string> kCommands = {"serve",   "verify-storage", "healthcheck",
+                                         "version", "worklist",       "help"};
+const std::set<std::string> kWorklistActions = {"add", "import", "list", "remove"};
+// Options of worklist actions other than the field flags of `add`.
+const std::set<std::string> kWorklistFlags = {"--replace", "--format", "--date",
+                                              "--from",    "--to",     "--status"};
+
+// The writable field whose `worklist add` flag this is, or nullptr.
+const mwl::WorklistField* fieldOfFlag(const std::string& flag) {
+  for (const auto& field : mwl::worklistFields()) {
+    if (field.writable && flag == fieldFlag(field.name)) return &field;
+  }
+  return nullptr;
+}
+
+bool isWorklistFlag(const std::string& flag) {
+  return kWorklistFlags.count(flag) != 0 || fieldOfFlag(flag) != nullptr;
+}
+
+// "in-progress", "In_Progress" -> "IN PROGRESS".
+std::string normaliseStatus(std::string value) {
+  value = config::trim(value);
+  std::transform(value.begin(), value.end(), value.begin(), [](unsigned char c) {
+    return c == '_' || c == '-' ? ' ' : static_cast<char>(std::toupper(c));
+  });
+  return value;
+}
+
+bool readDate(const std::string& flag, const std::string& value, std::string& out,
+              std::string& error) {
+  if (!out.empty()) {
+    error = flag + " is given twice";
+    return false;
+  }
+  if (!mwl::isValidDate(value)) {
+    error = flag + ": '" + value + "' is not a date YYYYMMDD";
+    return false;
+  }
+  out = value;
+  return true;
+}
+
+// Checks the options collected for `worklist` against its action and stores them.
+// Returns false with `error` set on a usage error.
+bool finishWorklist(CommandLine& cl, const std::vector<std::string>& positionals,
+                    const std::vector<std::pair<std::string, std::string>>& flags,
+                    std::string& error) {
+  WorklistOptions& wl = cl.worklist;
+  if (positionals.empty()) {
+    if (cl.help) return true;
+    error = "worklist needs an action: add, import, list or remove";
+    return false;
+  }
+  if (kWorklistActions.count(positionals.front()) == 0) {
+    error = "unknown worklist action '" + positionals.front() + "' (add, import, list or remove)";
+    return false;
+  }
+  wl.action = positionals.front();
+  if (cl.help) return true;
+  const std::vector<std::string> arguments(positionals.begin() + 1, positionals.end());
+  const std::string context = "worklist " + wl.action;
+  if (cl.json && wl.action != "list") {
+    error = "--json is not an option of " + context;
+    return false;
+  }
+  const auto has = [&flags](const char* name) {
+    return std::any_of(flags.begin(), flags.end(),
+                       [name](const auto& f) { return f.first == name; });
+  };
+  if (has("--date") && (has("--from") || has("--to"))) {
+    error = "--date cannot be combined with --from or --to";
+    return false;
+  }
+  for (const auto& [flag, value] : flags) {
+    const bool allowed =
+        (wl.action == "add" && (flag == "--replace" || fieldOfFlag(flag) != nullptr)) ||
+        (wl.action == "import" && (flag == "--replace" || flag == "--format")) ||
+        (wl.action == "list" &&
+         (flag == "--date" || flag == "--from" || flag == "--to" || flag == "--status"));
+    if (!allowed) {
+      error = flag + " is not an option of " + context;
+      return false;
+    }
+    if (flag == "--replace") {
+      wl.replace = true;
+    } else if (wl.action == "add") {
+      const std::string name = fieldOfFlag(flag)->name;
+      const bool repeated = std::any_of(wl.fields.begin(), wl.fields.end(),
+                                        [&name](const auto& field) { return field.first == name; });
+      if (repeated) {
+        error = flag + " is given twice";
+        return false;
+      }
+      wl.fields.emplace_back(name, value);
+    } else if (flag == "--format") {
+      wl.format = mwl::parseImportFormat(value);
+      if (!wl.format) {
+        error = "--format: '" + value + "' is not yaml, json or csv";
+        return false;
+      }
+    } else if (flag == "--date") {
+      if (!readDate(flag, value, wl.date_from, error)) return false;
+      wl.date_to = wl.date_from;
+    } else if (flag == "--from") {
+      if (!readDate(flag, value, wl.date_from, error)) return false;
+    } else if (flag == "--to") {
+      if (!readDate(flag, value, wl.date_to, error)) return false;
+    } else if (flag == "--status") {
+      std::size_t start = 0;
+      while (start <= value.size()) {  // comma-separated, and the flag may repeat
+        const std::size_t end = std::min(value.find(',', start), value.size());
+        const std::string given = value.substr(start, end - start);
+        const std::string status = normaliseStatus(given);
+        start = end + 1;
+        if (status != mwl::kScheduled && status != mwl::kInProgress && status != mwl::kCompleted &&
+            status != mwl::kDiscontinued) {
+          error =
+              "--status: '" + given + "' is not SCHEDULED, IN PROGRESS, COMPLETED or DISCONTINUED";
+          return false;
+        }
+        if (std::find(wl.statuses.begin(), wl.statuses.end(), status) == wl.statuses.end()) {
+          wl.statuses.push_back(status);
+        }
+      }
+    }
+  }
+  if (!wl.date_from.empty() && !wl.date_to.empty() && wl.date_from > wl.date_to) {
+    error = "--from " + wl.date_from + " is after --to " + wl.date_to;
+    return false;
+  }
+  if (wl.action == "import" || wl.action == "remove") {
+    const char* what = wl.action == "import" ? "FILE" : "ACCESSION (an accession number)";
+    if (arguments.size() != 1) {
+      error = context + " needs one " + what +
+              (arguments.empty() ? "" : ", not " + std::to_string(arguments.size()));
+      return false;
+    }
+    (wl.action == "import" ? wl.file : wl.accession_number) = arguments.front();
+  } else if (!arguments.empty()) {
+    error = "unexpected argument '" + arguments.front() + "' for " + context +
+            (wl.action == "add" ? " (values go in flags, e.g. --patient-id ID)" : "");
+    return false;
+  }
+  return true;
+}
 
 std::string settingsHelp() {
   std::string out =
@@ -23,7 +170,122 @@ std::string settingsHelp() {
   return out;
 }
 
+// Words joined by spaces (`separator` after all but the last), in indented lines of at
+// most 90 characters.
+std::string wrapped(const std::vector<std::string>& words, const std::string& separator) {
+  std::string out;
+  std::string line;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const std::string word = words[i] + (i + 1 < words.size() ? separator : "");
+    if (!line.empty() && line.size() + word.size() + 3 > 90) {
+      out += "  " + line + "\n";
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + word;
+  }
+  return out + "  " + line + "\n";
+}
+
+// The writable fields (names or `add` flags), required ones or the others.
+std::vector<std::string> fieldWords(bool required, bool as_flags) {
+  std::vector<std::string> words;
+  for (const auto& field : mwl::worklistFields()) {
+    if (!field.writable || field.required != required) continue;
+    words.push_back(as_flags ? fieldFlag(field.name) : std::string(field.name));
+  }
+  return words;
+}
+
+const char* const kWorklistSettings =
+    "Settings: --mwl-db-path FILE / MWL_DB_PATH, the worklist database (its folder is created\n"
+    "when missing); --config FILE. `screening-gateway serve --help` lists every setting.\n";
+
+std::string worklistHelp(const std::string& action) {
+  if (action == "add") {
+    return "Usage: screening-gateway worklist add --accession-number A --patient-id ID\n"
+           "         --patient-name FAMILY^GIVEN --patient-birth-date YYYYMMDD\n"
+           "         --scheduled-date YYYYMMDD --scheduled-time HHMM[SS] --modality MG\n"
+           "         [FIELD FLAGS] [--replace] [SETTINGS]\n\n"
+           "Adds one item to the worklist and prints \"added ACCESSION study_instance_uid=UID\".\n"
+           "Each flag sets the field of the same name (--patient-id sets patient_id); values are\n"
+           "checked against their DICOM type (dates YYYYMMDD, times HHMM[SS[.ffffff]], sex M/F/O,\n"
+           "lengths, UIDs). When not given: study_instance_uid is generated (2.25...),\n"
+           "requested_procedure_id and scheduled_step_id are the accession number,\n"
+           "scheduled_step_description is the study description, status is SCHEDULED.\n"
+           "An accession number already on the worklist is an error unless --replace, which\n"
+           "overwrites that item (keeping its Study Instance UID unless one is given).\n"
+           "Exit 0 added, 1 duplicate accession number or database failure, 2 invalid or missing\n"
+           "values (one line per problem, naming its flag).\n\n"
+           "Required:\n" +
+           wrapped(fieldWords(true, true), "") + "Optional:\n" +
+           wrapped(fieldWords(false, true), "") + "\n" + kWorklistSettings;
+  }
+  if (action == "import") {
+    return "Usage: screening-gateway worklist import FILE [--format yaml|json|csv] [--replace]\n"
+           "                                       [SETTINGS]\n\n"
+           "Adds every item of FILE in one transaction: all of them or, on any problem, none.\n"
+           "The format comes from the extension (.yaml/.yml, .json, .csv) unless --format says.\n"
+           "  YAML  a list of mappings, or a mapping whose key `items` holds that list\n"
+           "  JSON  a list of objects (the output of `worklist list --json` imports again)\n"
+           "  CSV   a header row of field names, then one item per row; RFC 4180 quoting\n"
+           "        (\"a, b\", \"say \"\"hi\"\"\"), UTF-8 (a byte order mark is fine); empty = not "
+           "given\n"
+           "Every problem is reported at once, naming the item (1-based), its line and field.\n"
+           "Accession numbers must be unique in the file and, unless --replace, new to the\n"
+           "worklist. Values are checked and completed as by `worklist add`. Prints how many\n"
+           "items were imported. Exit 0 imported, 1 nothing imported (problems listed),\n"
+           "2 invalid usage.\n\n"
+           "Fields, required:\n" +
+           wrapped(fieldWords(true, false), ",") + "optional:\n" +
+           wrapped(fieldWords(false, false), ",") +
+           "(created_at and updated_at are ignored; any other name is an error)\n\n" +
+           kWorklistSettings;
+  }
+  if (action == "list") {
+    return "Usage: screening-gateway worklist list [--date YYYYMMDD | --from YYYYMMDD --to "
+           "YYYYMMDD]\n"
+           "                                     [--status S ...] [--json] [SETTINGS]\n\n"
+           "Shows worklist items by scheduled date and time: a table (accession, scheduled\n"
+           "date/time, modality, station, patient ID and name, status, description) or, with\n"
+           "--json, a JSON array of objects holding every field. --date is one day; --from and\n"
+           "--to (either may be left out) an inclusive range. --status keeps only SCHEDULED,\n"
+           "IN PROGRESS (or in-progress), COMPLETED or DISCONTINUED items; repeat it or separate\n"
+           "statuses with commas. Shows patient identifiers: the output is for the operator.\n\n" +
+           std::string(kWorklistSettings);
+  }
+  if (action == "remove") {
+    return "Usage: screening-gateway worklist remove ACCESSION [SETTINGS]\n\n"
+           "Removes the item with accession number ACCESSION. Exit 0 when removed, 1 when there\n"
+           "is no such item.\n\n" +
+           std::string(kWorklistSettings);
+  }
+  return "Usage: screening-gateway worklist ACTION [OPTIONS] [SETTINGS]\n\n"
+         "Maintains the worklist that modalities query (the MWL_DB_PATH database); safe while\n"
+         "`serve` runs.\n\n"
+         "Actions:\n"
+         "  add      add one item from flags (--accession-number, --patient-id, ...)\n"
+         "  import   add every item of a YAML, JSON or CSV file, all or none\n"
+         "  list     show items as a table or --json [--date | --from --to] [--status]\n"
+         "  remove   remove one item by accession number\n\n"
+         "`screening-gateway worklist ACTION --help` describes one action.\n" +
+         std::string(kWorklistSettings);
+}
+
 }  // namespace
+
+std::string fieldFlag(const std::string& field_name) {
+  std::string flag = "--" + field_name;
+  std::replace(flag.begin(), flag.end(), '_', '-');
+  return flag;
+}
+
+std::string helpTopic(const CommandLine& command_line) {
+  if (!command_line.command_given || command_line.command == "help") return "";
+  if (command_line.command == "worklist" && !command_line.worklist.action.empty()) {
+    return "worklist " + command_line.worklist.action;
+  }
+  return command_line.command;
+}
 
 std::string usageText() {
   return "Usage: screening-gateway [COMMAND] [OPTIONS]\n"
@@ -35,6 +297,7 @@ std::string usageText() {
          "  serve            run the storage service until SIGTERM/SIGINT (the default)\n"
          "  verify-storage   re-hash every stored file; report missing, corrupt, orphan files\n"
          "  healthcheck      C-ECHO the running service; exit 0 only if it answers\n"
+         "  worklist         add, import, list or remove worklist items\n"
          "  version          print the version\n"
          "\n"
          "`screening-gateway COMMAND --help` describes one command.\n"
@@ -68,6 +331,8 @@ std::string commandHelp(const std::string& command) {
            settingsHelp();
   }
   if (command == "version") return "Usage: screening-gateway version\n";
+  if (command == "worklist") return worklistHelp("");
+  if (command.rfind("worklist ", 0) == 0) return worklistHelp(command.substr(9));
   return usageText();
 }
 
@@ -76,6 +341,8 @@ ParseResult parseCommandLine(const std::vector<std::string>& args, config::Confi
   CommandLine& cl = result.command_line;
   cl.sources = std::move(sources);
   bool command_seen = false;
+  std::vector<std::string> positionals;                       // after `worklist`
+  std::vector<std::pair<std::string, std::string>> wl_flags;  // worklist options, in order
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string arg = args[i];
     std::string value;
@@ -128,6 +395,16 @@ ParseResult parseCommandLine(const std::vector<std::string>& args, config::Confi
         return result;
       }
       cl.timeout_seconds = static_cast<int>(*parsed.value);
+    } else if (arg == "--replace") {
+      if (has_inline_value) {
+        result.error = "--replace takes no value";
+        return result;
+      }
+      wl_flags.emplace_back(arg, "");
+    } else if (isWorklistFlag(arg)) {
+      std::string flag_value;
+      if (!takeValue(flag_value)) return result;
+      wl_flags.emplace_back(arg, flag_value);
     } else if (config::findSettingByFlag(arg) != nullptr) {
       std::string setting_value;
       if (!takeValue(setting_value)) return result;
@@ -138,6 +415,9 @@ ParseResult parseCommandLine(const std::vector<std::string>& args, config::Confi
     } else if (!command_seen && kCommands.count(arg) != 0) {
       cl.command = arg;
       command_seen = true;
+      cl.command_given = true;
+    } else if (command_seen && cl.command == "worklist") {
+      positionals.push_back(arg);
     } else {
       result.error = "unexpected argument '" + arg + "'";
       return result;
@@ -145,6 +425,11 @@ ParseResult parseCommandLine(const std::vector<std::string>& args, config::Confi
   }
   cl.command_given = command_seen;
   if (cl.command == "help") cl.help = true;
+  if (cl.command == "worklist") {
+    finishWorklist(cl, positionals, wl_flags, result.error);
+  } else if (!wl_flags.empty()) {
+    result.error = wl_flags.front().first + " is an option of the worklist command";
+  }
   return result;
 }
 
