@@ -6,8 +6,8 @@
 namespace gateway::dicom {
 
 FindResult sendFind(const std::string& host, std::uint16_t port, const std::string& calling_aet,
-                    const std::string& called_aet, const std::string& sop_class,
-                    DcmDataset& query, std::chrono::seconds timeout) {
+                    const std::string& called_aet, const std::string& sop_class, DcmDataset& query,
+                    std::chrono::seconds timeout) {
   const auto started = std::chrono::steady_clock::now();
   FindResult result;
   DcmSCU scu;
@@ -28,7 +28,8 @@ FindResult sendFind(const std::string& host, std::uint16_t port, const std::stri
   OFCondition cond = scu.initNetwork();
   if (cond.good()) cond = scu.negotiateAssociation();
   if (cond.good()) {
-    const T_ASC_PresentationContextID pres_id = scu.findPresentationContextID(sop_class.c_str(), "");
+    const T_ASC_PresentationContextID pres_id =
+        scu.findPresentationContextID(sop_class.c_str(), "");
     OFList<QRResponse*> responses;
     cond = pres_id == 0 ? makeOFCondition(0, 3, OF_error, "presentation context not accepted")
                         : scu.sendFINDRequest(pres_id, &query, &responses);

@@ -1,6 +1,7 @@
 #include "services/mwl/mwl_scp.h"
 
 #include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcsequen.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmnet/diutil.h>
 
@@ -21,6 +22,39 @@ constexpr std::uint16_t kSuccess = 0x0000;
 constexpr std::uint16_t kCancelled = 0xFE00;
 constexpr std::uint16_t kIdentifierDoesNotMatchSopClass = 0xA900;
 constexpr std::uint16_t kUnableToProcess = 0xC000;
+
+bool isValidUtf8(const std::string& s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t extra = c < 0x80           ? 0
+                              : (c >> 5) == 0x6  ? 1
+                              : (c >> 4) == 0xe  ? 2
+                              : (c >> 3) == 0x1e ? 3
+                                                 : 9;
+    if (extra == 9 || (extra > 0 && i + extra >= s.size())) return false;
+    for (std::size_t k = 1; k <= extra; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return false;
+    }
+    i += extra + 1;
+  }
+  return true;
+}
+
+bool isValidUtf8(DcmItem& item) {
+  for (unsigned long i = 0; i < item.card(); ++i) {
+    DcmElement* element = item.getElement(i);
+    if (auto* sequence = dynamic_cast<DcmSequenceOfItems*>(element)) {
+      for (unsigned long k = 0; k < sequence->card(); ++k) {
+        if (!isValidUtf8(*sequence->getItem(k))) return false;
+      }
+    } else if (element->isAffectedBySpecificCharacterSet()) {
+      OFString value;
+      element->getOFStringArray(value);
+      if (!isValidUtf8(std::string(value.c_str(), value.length()))) return false;
+    }
+  }
+  return true;
+}
 
 DcmDataset* errorDetail(const std::string& comment) {
   auto* detail = new DcmDataset();
@@ -52,8 +86,8 @@ class FindHandler : public dicom::AssociationHandler {
     const auto ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started_).count();
     logging::mwl()->info("query id={} calling={} {}matches={} sent={} ms={} status=0x{:04X}",
-                         context_.id, context_.calling_aet, query_summary_, matches_.size(),
-                         next_, ms, final_status_);
+                         context_.id, context_.calling_aet, query_summary_, matches_.size(), next_,
+                         ms, final_status_);
     ++queries_;
     return cond;
   }
@@ -113,11 +147,22 @@ class FindHandler : public dicom::AssociationHandler {
     identifier->findAndGetOFStringArray(DCM_SpecificCharacterSet, declared);
     declared_charset_ = declared.c_str();
     if (identifier->convertToUTF8().bad()) {
-      detail = errorDetail("Specific Character Set '" + declared_charset_ + "' not supported");
-      return kUnableToProcess;
+      if (!declared_charset_.empty()) {
+        detail = errorDetail("Specific Character Set '" + declared_charset_ + "' not supported");
+        return kUnableToProcess;
+      }
+      // Non-ASCII values without a declared character set break the standard, but some
+      // modalities do it: take valid UTF-8 as it is, anything else as Latin-1.
+      if (!isValidUtf8(*identifier)) {
+        identifier->putAndInsertString(DCM_SpecificCharacterSet, "ISO_IR 100");
+        if (identifier->convertToUTF8().bad()) {
+          detail = errorDetail("query values are in an undeclared character set");
+          return kUnableToProcess;
+        }
+      }
     }
-    ParsedQuery parsed = parseWorklistQuery(*identifier, context_.calling_aet,
-                                            settings_.calling_aet_as_station);
+    ParsedQuery parsed =
+        parseWorklistQuery(*identifier, context_.calling_aet, settings_.calling_aet_as_station);
     if (!parsed.query) {
       detail = errorDetail(parsed.error);
       query_summary_ = "error=\"" + parsed.error + "\" ";
@@ -138,12 +183,13 @@ class FindHandler : public dicom::AssociationHandler {
     if (!query.time_query.empty()) out += "time=" + query.time_query + " ";
     for (const auto& c : query.conditions) {
       const DcmTagKey& tag = c.attribute->tag;
-      const bool identifying = tag == DCM_PatientID || tag == DCM_PatientName ||
-                               tag == DCM_PatientBirthDate;
+      const bool identifying =
+          tag == DCM_PatientID || tag == DCM_PatientName || tag == DCM_PatientBirthDate;
       out += std::string(DcmTag(tag).getTagName()) + "=" +
              (identifying ? logging::maskIdentifier(c.value) : c.value) + " ";
     }
-    if (!query.station_from_caller.empty()) out += "station(caller)=" + query.station_from_caller + " ";
+    if (!query.station_from_caller.empty())
+      out += "station(caller)=" + query.station_from_caller + " ";
     return out;
   }
 

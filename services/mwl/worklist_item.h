@@ -50,8 +50,8 @@ struct WorklistItem {
 struct WorklistField {
   const char* name;
   std::string WorklistItem::*member;
-  bool required;     // must be given by the feed (others may be generated or empty)
-  bool writable;     // false for created_at/updated_at
+  bool required;  // must be given by the feed (others may be generated or empty)
+  bool writable;  // false for created_at/updated_at
 };
 const std::vector<WorklistField>& worklistFields();
 const WorklistField* findWorklistField(const std::string& name);

@@ -60,7 +60,8 @@ std::vector<std::u32string> split(const std::u32string& s, char32_t separator) {
   std::size_t start = 0;
   for (;;) {
     const std::size_t end = s.find(separator, start);
-    parts.push_back(s.substr(start, end == std::u32string::npos ? std::u32string::npos : end - start));
+    parts.push_back(
+        s.substr(start, end == std::u32string::npos ? std::u32string::npos : end - start));
     if (end == std::u32string::npos) break;
     start = end + 1;
   }
@@ -215,7 +216,8 @@ bool matchUidList(std::string_view query, std::string_view value) {
   std::size_t start = 0;
   for (;;) {
     const auto end = query.find('\\', start);
-    if (trimSpaces(query.substr(start, end == std::string_view::npos ? query.npos : end - start)) == v) {
+    if (trimSpaces(query.substr(start, end == std::string_view::npos ? query.npos : end - start)) ==
+        v) {
       return true;
     }
     if (end == std::string_view::npos) return false;
@@ -264,8 +266,8 @@ bool matchDateTime(std::string_view query, std::string_view value) {
   const auto q = trimSpaces(query);
   // A '-' after position 8 may be a UTC offset, not a range: ranges are "A-B" at top level.
   const auto dash = q.find('-');
-  const bool range = dash != std::string_view::npos &&
-                     (dash == 0 || dash >= 8) && q.find_first_not_of("0123456789.-+") == q.npos;
+  const bool range = dash != std::string_view::npos && (dash == 0 || dash >= 8) &&
+                     q.find_first_not_of("0123456789.-+") == q.npos;
   const auto v = trimSpaces(value);
   if (v.empty()) return false;
   const std::string item = normalizeDateTime(v, false);
@@ -288,10 +290,12 @@ bool matchDateAndTime(std::string_view date_query, std::string_view time_query,
   std::optional<std::string> low;
   std::optional<std::string> high;
   if (!d.low.empty()) {
-    low = std::string(d.low) + (t.low.empty() ? normalizeTime("", false) : normalizeTime(t.low, false));
+    low = std::string(d.low) +
+          (t.low.empty() ? normalizeTime("", false) : normalizeTime(t.low, false));
   }
   if (!d.high.empty()) {
-    high = std::string(d.high) + (t.high.empty() ? normalizeTime("", true) : normalizeTime(t.high, true));
+    high = std::string(d.high) +
+           (t.high.empty() ? normalizeTime("", true) : normalizeTime(t.high, true));
   }
   return inRange(item, low, high);
 }

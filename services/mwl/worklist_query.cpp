@@ -25,14 +25,16 @@ std::string addCondition(WorklistQuery& query, Level level, DcmElement& element)
   const std::string name = DcmTag(element.getTag()).getTagName();
   switch (attribute->matching) {
     case Matching::kDate:
-      if (!match::isValidDateQuery(value)) return name + " '" + value + "' is not a date or date range";
+      if (!match::isValidDateQuery(value))
+        return name + " '" + value + "' is not a date or date range";
       if (attribute->tag == DCM_ScheduledProcedureStepStartDate) {
         query.date_query = value;
         return {};
       }
       break;
     case Matching::kTime:
-      if (!match::isValidTimeQuery(value)) return name + " '" + value + "' is not a time or time range";
+      if (!match::isValidTimeQuery(value))
+        return name + " '" + value + "' is not a time or time range";
       if (attribute->tag == DCM_ScheduledProcedureStepStartTime) {
         query.time_query = value;
         return {};
@@ -70,7 +72,8 @@ ParsedQuery parseWorklistQuery(DcmItem& identifier, const std::string& calling_a
     DcmElement* element = identifier.getElement(i);
     if (element->getTag() == DCM_ScheduledProcedureStepSequence) {
       auto* sequence = dynamic_cast<DcmSequenceOfItems*>(element);
-      if (sequence == nullptr) return {std::nullopt, "Scheduled Procedure Step Sequence is not a sequence"};
+      if (sequence == nullptr)
+        return {std::nullopt, "Scheduled Procedure Step Sequence is not a sequence"};
       if (sequence->card() > 1) {
         return {std::nullopt, "Scheduled Procedure Step Sequence has more than one item"};
       }
@@ -83,7 +86,8 @@ ParsedQuery parseWorklistQuery(DcmItem& identifier, const std::string& calling_a
       }
       continue;
     }
-    if (element->getTag().getGroup() == 0x0008 && element->getTag().getElement() == 0x0005) continue;
+    if (element->getTag().getGroup() == 0x0008 && element->getTag().getElement() == 0x0005)
+      continue;
     if (element->ident() == EVR_SQ) continue;  // other sequences: return keys only
     const std::string error = addCondition(query, Level::kTop, *element);
     if (!error.empty()) return {std::nullopt, error};

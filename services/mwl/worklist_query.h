@@ -19,9 +19,9 @@ struct WorklistQuery {
     std::string value;  // UTF-8, not universal
   };
   std::vector<Condition> conditions;
-  std::string date_query;  // Scheduled Procedure Step Start Date (matched with the time)
-  std::string time_query;  // Scheduled Procedure Step Start Time
-  bool status_given = false;  // else only items still to be done (SCHEDULED, IN PROGRESS)
+  std::string date_query;           // Scheduled Procedure Step Start Date (matched with the time)
+  std::string time_query;           // Scheduled Procedure Step Start Time
+  bool status_given = false;        // else only items still to be done (SCHEDULED, IN PROGRESS)
   std::string station_from_caller;  // calling AE standing in for the station, if configured
 
   // What the database can narrow with its indexes (a superset of the matches).

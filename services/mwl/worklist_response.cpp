@@ -12,12 +12,17 @@ namespace {
 
 // Keys returned for a step when the query asks for the whole Scheduled Procedure Step.
 const std::vector<DcmTagKey>& fullStepKeys() {
-  static const std::vector<DcmTagKey> kKeys = {
-      DCM_ScheduledStationAETitle, DCM_ScheduledProcedureStepStartDate,
-      DCM_ScheduledProcedureStepStartTime, DCM_Modality, DCM_ScheduledPerformingPhysicianName,
-      DCM_ScheduledProcedureStepDescription, DCM_ScheduledStationName,
-      DCM_ScheduledProcedureStepLocation, DCM_ScheduledProcedureStepID,
-      DCM_ScheduledProcedureStepStatus, DCM_ScheduledProtocolCodeSequence};
+  static const std::vector<DcmTagKey> kKeys = {DCM_ScheduledStationAETitle,
+                                               DCM_ScheduledProcedureStepStartDate,
+                                               DCM_ScheduledProcedureStepStartTime,
+                                               DCM_Modality,
+                                               DCM_ScheduledPerformingPhysicianName,
+                                               DCM_ScheduledProcedureStepDescription,
+                                               DCM_ScheduledStationName,
+                                               DCM_ScheduledProcedureStepLocation,
+                                               DCM_ScheduledProcedureStepID,
+                                               DCM_ScheduledProcedureStepStatus,
+                                               DCM_ScheduledProtocolCodeSequence};
   return kKeys;
 }
 
@@ -38,7 +43,9 @@ void fillCodeSequence(DcmItem& out, const DcmTagKey& tag, DcmSequenceOfItems* qu
   if ((item.*(code_value->member)).empty()) return;
   DcmItem* code = nullptr;
   if (out.findOrCreateSequenceItem(tag, code, -2).bad()) return;
-  DcmItem* asked = query_sequence != nullptr && query_sequence->card() > 0 ? query_sequence->getItem(0) : nullptr;
+  DcmItem* asked = query_sequence != nullptr && query_sequence->card() > 0
+                       ? query_sequence->getItem(0)
+                       : nullptr;
   for (const auto& a : worklistAttributes()) {
     if (a.level != level) continue;
     if (asked != nullptr && asked->card() > 0 && !asked->tagExists(a.tag)) continue;
@@ -69,7 +76,9 @@ void fillStep(DcmItem& out, DcmSequenceOfItems* query_sequence, const WorklistIt
   out.insertEmptyElement(DCM_ScheduledProcedureStepSequence);
   DcmItem* step = nullptr;
   if (out.findOrCreateSequenceItem(DCM_ScheduledProcedureStepSequence, step, -2).bad()) return;
-  DcmItem* asked = query_sequence != nullptr && query_sequence->card() > 0 ? query_sequence->getItem(0) : nullptr;
+  DcmItem* asked = query_sequence != nullptr && query_sequence->card() > 0
+                       ? query_sequence->getItem(0)
+                       : nullptr;
   if (asked == nullptr || asked->card() == 0) {
     for (const auto& tag : fullStepKeys()) fillKey(*step, tag, nullptr, Level::kStep, item);
     return;

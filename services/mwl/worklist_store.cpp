@@ -49,8 +49,8 @@ void WorklistStore::insertLocked(const WorklistItem& item, bool replace) {
       updates += (updates.empty() ? "" : ", ") + std::string(f.name) + "=excluded." + f.name;
     }
   }
-  std::string sql = "INSERT INTO worklist_items (" + columnList(true) + ") VALUES (" +
-                    placeholders + ")";
+  std::string sql =
+      "INSERT INTO worklist_items (" + columnList(true) + ") VALUES (" + placeholders + ")";
   if (replace) {
     sql += " ON CONFLICT(accession_number) DO UPDATE SET " + updates +
            ", updated_at=CURRENT_TIMESTAMP";
@@ -94,8 +94,8 @@ bool WorklistStore::remove(const std::string& accession_number) {
 
 std::optional<WorklistItem> WorklistStore::find(const std::string& accession_number) {
   std::lock_guard lock(mutex_);
-  SQLite::Statement s(*db_, "SELECT " + columnList(false) +
-                                " FROM worklist_items WHERE accession_number = ?");
+  SQLite::Statement s(
+      *db_, "SELECT " + columnList(false) + " FROM worklist_items WHERE accession_number = ?");
   s.bind(1, accession_number);
   if (!s.executeStep()) return std::nullopt;
   return rowFrom(s);

@@ -40,7 +40,7 @@ struct ListFilter {
 struct CandidateFilter {
   std::string date_from;  // YYYYMMDD inclusive; empty: open
   std::string date_to;
-  std::string modality;   // exact; empty: any
+  std::string modality;  // exact; empty: any
   std::string patient_id;
   std::string accession_number;
   std::string station_aet;

@@ -21,15 +21,18 @@ bool hasForbiddenCharacters(const std::string& value) {
 
 // Length in characters (UTF-8 code points), as the VR limits count characters.
 std::size_t characterCount(const std::string& value) {
-  return static_cast<std::size_t>(std::count_if(
-      value.begin(), value.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; }));
+  return static_cast<std::size_t>(std::count_if(value.begin(), value.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xc0) != 0x80;
+  }));
 }
 
 class Checker {
  public:
   explicit Checker(std::vector<FieldError>& errors) : errors_(errors) {}
 
-  void fail(const char* field, std::string message) { errors_.push_back({field, std::move(message)}); }
+  void fail(const char* field, std::string message) {
+    errors_.push_back({field, std::move(message)});
+  }
 
   // A text value of at most `max` characters (SH 16, LO 64, CS 16, ...).
   void text(const char* field, const std::string& value, std::size_t max, bool required) {
@@ -84,8 +87,8 @@ class Checker {
   void codeString(const char* field, const std::string& value, bool required) {
     text(field, value, 16, required);
     const bool ok = std::all_of(value.begin(), value.end(), [](char c) {
-      return std::isupper(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
-             c == ' ' || c == '_';
+      return std::isupper(static_cast<unsigned char>(c)) ||
+             std::isdigit(static_cast<unsigned char>(c)) || c == ' ' || c == '_';
     });
     if (!ok) fail(field, "'" + value + "' may hold only A-Z, 0-9, space and _");
   }
@@ -181,8 +184,8 @@ std::vector<FieldError> validateAndComplete(WorklistItem& item) {
   if (item.status.empty()) item.status = kScheduled;
   if (item.status != kScheduled && item.status != kInProgress && item.status != kCompleted &&
       item.status != kDiscontinued) {
-    check.fail("status", "'" + item.status +
-                             "' is not SCHEDULED, IN PROGRESS, COMPLETED or DISCONTINUED");
+    check.fail("status",
+               "'" + item.status + "' is not SCHEDULED, IN PROGRESS, COMPLETED or DISCONTINUED");
   }
   // Generated values: modalities silently drop items whose Type 1 keys are empty.
   if (item.study_instance_uid.empty()) {
