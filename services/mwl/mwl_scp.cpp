@@ -9,6 +9,7 @@
 
 #include "common/logging/identifier_mask.h"
 #include "common/logging/logging.h"
+#include "services/mwl/mpps_exchange.h"
 #include "services/mwl/worklist_query.h"
 #include "services/mwl/worklist_response.h"
 
@@ -65,16 +66,33 @@ DcmDataset* errorDetail(const std::string& comment) {
 class FindHandler : public dicom::AssociationHandler {
  public:
   FindHandler(const dicom::AssociationContext& context, const config::MwlSettings& settings,
-              WorklistStore& store)
-      : context_(context), settings_(settings), store_(store) {}
+              WorklistStore& store, MppsProcessor& mpps)
+      : context_(context), settings_(settings), store_(store), mpps_(context_, mpps) {}
 
   OFCondition handleCommand(T_DIMSE_Message& request,
                             T_ASC_PresentationContextID presentation_id) override {
-    if (request.CommandField != DIMSE_C_FIND_RQ) {
-      logging::mwl()->warn("unsupported command id={} peer={} command=0x{:04x}", context_.id,
-                           context_.peer_address, static_cast<unsigned>(request.CommandField));
-      return DIMSE_BADCOMMANDTYPE;
+    switch (request.CommandField) {
+      case DIMSE_C_FIND_RQ:
+        return find(request, presentation_id);
+      case DIMSE_N_CREATE_RQ:
+        ++mpps_messages_;
+        return mpps_.nCreate(request.msg.NCreateRQ, presentation_id);
+      case DIMSE_N_SET_RQ:
+        ++mpps_messages_;
+        return mpps_.nSet(request.msg.NSetRQ, presentation_id);
+      default:
+        logging::mwl()->warn("unsupported command id={} peer={} command=0x{:04x}", context_.id,
+                             context_.peer_address, static_cast<unsigned>(request.CommandField));
+        return DIMSE_BADCOMMANDTYPE;
     }
+  }
+
+  std::string summary() const override {
+    return "queries=" + std::to_string(queries_) + " mpps=" + std::to_string(mpps_messages_);
+  }
+
+ private:
+  OFCondition find(T_DIMSE_Message& request, T_ASC_PresentationContextID presentation_id) {
     started_ = Clock::now();
     matches_.clear();
     next_ = 0;
@@ -92,9 +110,6 @@ class FindHandler : public dicom::AssociationHandler {
     return cond;
   }
 
-  std::string summary() const override { return "queries=" + std::to_string(queries_); }
-
- private:
   static void callback(void* data, OFBool cancelled, T_DIMSE_C_FindRQ*, DcmDataset* identifier,
                        int response_count, T_DIMSE_C_FindRSP* response,
                        DcmDataset** response_identifiers, DcmDataset** status_detail) {
@@ -203,16 +218,18 @@ class FindHandler : public dicom::AssociationHandler {
   std::size_t next_ = 0;
   std::uint16_t final_status_ = kSuccess;
   std::uint64_t queries_ = 0;
+  std::uint64_t mpps_messages_ = 0;
   Clock::time_point started_;
+  MppsExchange mpps_;  // after context_: it keeps a reference to it
 };
 
 }  // namespace
 
 MwlScp::MwlScp(const config::MwlSettings& settings, WorklistStore& store)
-    : settings_(settings), store_(store) {}
+    : settings_(settings), store_(store), mpps_(store) {}
 
 std::vector<std::string> MwlScp::abstractSyntaxes() const {
-  return {UID_FINDModalityWorklistInformationModel};
+  return {UID_FINDModalityWorklistInformationModel, UID_ModalityPerformedProcedureStepSOPClass};
 }
 
 std::vector<std::string> MwlScp::transferSyntaxes() const {
@@ -222,7 +239,7 @@ std::vector<std::string> MwlScp::transferSyntaxes() const {
 
 std::unique_ptr<dicom::AssociationHandler> MwlScp::createHandler(
     const dicom::AssociationContext& context) {
-  return std::make_unique<FindHandler>(context, settings_, store_);
+  return std::make_unique<FindHandler>(context, settings_, store_, mpps_);
 }
 
 }  // namespace gateway::mwl

@@ -6,14 +6,15 @@
 
 #include "common/config/gateway_config.h"
 #include "common/dicom/dicom_server.h"
+#include "services/mwl/mpps_processor.h"
 #include "services/mwl/worklist_store.h"
 
 namespace gateway::mwl {
 
-// The worklist service: Modality Worklist Information Model - FIND. Each C-FIND is
-// answered with one pending response per matching item, then a final status; C-CANCEL
-// stops the responses with 0xFE00. createHandler runs on worker threads; the store is
-// thread-safe.
+// The worklist service: Modality Worklist Information Model - FIND, and Modality Performed
+// Procedure Step (N-CREATE, N-SET) on the same AE. Each C-FIND is answered with one pending
+// response per matching item, then a final status; C-CANCEL stops the responses with 0xFE00.
+// createHandler runs on worker threads; the store is thread-safe.
 class MwlScp : public dicom::DicomService {
  public:
   MwlScp(const config::MwlSettings& settings, WorklistStore& store);
@@ -22,10 +23,12 @@ class MwlScp : public dicom::DicomService {
   std::vector<std::string> transferSyntaxes() const override;
   std::unique_ptr<dicom::AssociationHandler> createHandler(
       const dicom::AssociationContext& context) override;
+  MppsProcessor& mpps() { return mpps_; }
 
  private:
   const config::MwlSettings& settings_;
   WorklistStore& store_;
+  MppsProcessor mpps_;
 };
 
 }  // namespace gateway::mwl

@@ -25,6 +25,7 @@ class MwlService {
   std::uint16_t port() const { return server_->port(); }
   int activeAssociations() const { return server_->activeAssociations(); }
   WorklistStore& store() { return *store_; }
+  MppsProcessor& mpps() { return scp_->mpps(); }
 
  private:
   std::unique_ptr<WorklistStore> store_;

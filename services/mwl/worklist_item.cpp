@@ -31,6 +31,7 @@ const std::vector<WorklistField>& worklistFields() {
       {"protocol_code_meaning", &W::protocol_code_meaning, false, true},
       {"status", &W::status, false, true},
       {"source_message_id", &W::source_message_id, false, true},
+      {"mpps_instance_uid", &W::mpps_instance_uid, false, false},
       {"created_at", &W::created_at, false, false},
       {"updated_at", &W::updated_at, false, false},
   };

@@ -41,6 +41,7 @@ struct WorklistItem {
   std::string protocol_code_meaning;
   std::string status = kScheduled;
   std::string source_message_id;
+  std::string mpps_instance_uid;  // the MPPS that performs this step, once one is linked
   std::string created_at;  // set by the database
   std::string updated_at;  // set by the database
 };

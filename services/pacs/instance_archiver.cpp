@@ -30,13 +30,14 @@ ArchiveOutcome failed(std::string comment) {
 }
 
 StoredInstance rowFor(const ReceivedObject& object, const InstanceMetadata& metadata,
-                      const std::string& relative_path) {
+                      const std::string& relative_path, bool linked) {
   StoredInstance row;
   row.metadata = metadata;
   row.storage_path = relative_path;
   row.file_size = static_cast<std::int64_t>(object.file_size);
   row.storage_hash = object.storage_hash;
   row.source_aet = object.calling_aet;
+  if (linked) row.worklist_accession = metadata.accession_number;
   return row;
 }
 
@@ -61,8 +62,8 @@ const char* toString(ArchiveResult result) {
 }
 
 InstanceArchiver::InstanceArchiver(FileStore& store, InstanceIndex& index,
-                                   config::DuplicatePolicy policy)
-    : store_(store), index_(index), policy_(policy) {}
+                                   config::DuplicatePolicy policy, InstanceObserver* observer)
+    : store_(store), index_(index), policy_(policy), observer_(observer) {}
 
 std::mutex& InstanceArchiver::stripeFor(const std::string& relative_path) {
   const auto byte = std::stoul(relative_path.substr(0, 2), nullptr, 16);
@@ -110,6 +111,11 @@ ArchiveOutcome InstanceArchiver::archive(ReceivedObject& object) {
 ArchiveOutcome InstanceArchiver::place(ReceivedObject& object, const InstanceMetadata& metadata) {
   const std::string& uid = metadata.sop_instance_uid;
   const std::string relative_path = storagePathFor(uid);
+  // Asked before taking the lock: it reads another database.
+  const bool linked = observed([&] {
+    return !metadata.accession_number.empty() &&
+           observer_->knowsAccession(metadata.accession_number);
+  });
   std::lock_guard lock(stripeFor(relative_path));
 
   ArchiveOutcome outcome;
@@ -124,7 +130,7 @@ ArchiveOutcome InstanceArchiver::place(ReceivedObject& object, const InstanceMet
       return outcome;  // the temporary file is removed by its destructor
     }
     store_.placeReplacing(*object.file, relative_path);
-    index_.upsert(rowFor(object, metadata, relative_path));
+    index_.upsert(rowFor(object, metadata, relative_path, linked));
     outcome.result = ArchiveResult::kReplaced;
     return outcome;
   }
@@ -153,14 +159,31 @@ ArchiveOutcome InstanceArchiver::place(ReceivedObject& object, const InstanceMet
     logging::pacs()->warn("unindexed copy replaced path={} sop_instance={}", relative_path, uid);
   }
   try {
-    index_.upsert(rowFor(object, metadata, relative_path));
+    index_.upsert(rowFor(object, metadata, relative_path, linked));
   } catch (...) {
     // Never leave a file the index does not know about while we answer "failed".
     store_.remove(relative_path);
     throw;
   }
   outcome.result = ArchiveResult::kStored;
+  if (linked)
+    observed([&] {
+      observer_->instanceStored(metadata);
+      return true;
+    });
   return outcome;
+}
+
+template <typename Call>
+bool InstanceArchiver::observed(Call call) {
+  if (observer_ == nullptr) return false;
+  try {
+    return call();
+  } catch (const std::exception& e) {
+    // The object is safe either way; the worklist link is a convenience, not a condition.
+    logging::pacs()->error("worklist link failed error=\"{}\"", e.what());
+    return false;
+  }
 }
 
 }  // namespace gateway::pacs

@@ -9,6 +9,7 @@
 #include "common/config/gateway_config.h"
 #include "services/pacs/file_store.h"
 #include "services/pacs/instance_index.h"
+#include "services/pacs/instance_observer.h"
 
 namespace gateway::pacs {
 
@@ -48,17 +49,22 @@ const char* toString(ArchiveResult result);
 // a lock stripe are archived one at a time, others in parallel.
 class InstanceArchiver {
  public:
-  InstanceArchiver(FileStore& store, InstanceIndex& index, config::DuplicatePolicy policy);
+  InstanceArchiver(FileStore& store, InstanceIndex& index, config::DuplicatePolicy policy,
+                   InstanceObserver* observer = nullptr);
 
   ArchiveOutcome archive(ReceivedObject& object);
 
  private:
   ArchiveOutcome place(ReceivedObject& object, const InstanceMetadata& metadata);
   std::mutex& stripeFor(const std::string& relative_path);
+  // Runs an observer call; false (and logged) when there is none or it throws.
+  template <typename Call>
+  bool observed(Call call);
 
   FileStore& store_;
   InstanceIndex& index_;
   config::DuplicatePolicy policy_;
+  InstanceObserver* observer_;
   std::array<std::mutex, 64> stripes_;
 };
 

@@ -9,7 +9,7 @@ constexpr const char* kColumns =
     "sop_instance_uid, storage_path, file_size, storage_hash, patient_id, patient_name, "
     "accession_number, source_aet, status, created_at, sop_class_uid, study_instance_uid, "
     "series_instance_uid, transfer_syntax_uid, modality, study_date, series_number, "
-    "instance_number, image_laterality, view_position";
+    "instance_number, image_laterality, view_position, worklist_accession";
 
 std::string text(SQLite::Statement& s, int column) {
   return s.isColumnNull(column) ? std::string() : s.getColumn(column).getString();
@@ -37,6 +37,7 @@ StoredInstance rowFrom(SQLite::Statement& s) {
   r.metadata.instance_number = text(s, 17);
   r.metadata.image_laterality = text(s, 18);
   r.metadata.view_position = text(s, 19);
+  r.worklist_accession = text(s, 20);
   return r;
 }
 
@@ -73,28 +74,30 @@ std::optional<StoredInstance> InstanceIndex::findByPath(const std::string& path)
 void InstanceIndex::upsert(const StoredInstance& r) {
   std::lock_guard lock(mutex_);
   auto transaction = db::beginImmediate(*db_);
-  SQLite::Statement s(*db_,
-                      "INSERT INTO stored_instances (sop_instance_uid, storage_path, file_size, "
-                      "storage_hash, patient_id, patient_name, accession_number, source_aet, "
-                      "status, sop_class_uid, study_instance_uid, series_instance_uid, "
-                      "transfer_syntax_uid, modality, study_date, series_number, "
-                      "instance_number, image_laterality, view_position) "
-                      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
-                      "ON CONFLICT(sop_instance_uid) DO UPDATE SET "
-                      "storage_path=excluded.storage_path, file_size=excluded.file_size, "
-                      "storage_hash=excluded.storage_hash, patient_id=excluded.patient_id, "
-                      "patient_name=excluded.patient_name, "
-                      "accession_number=excluded.accession_number, "
-                      "source_aet=excluded.source_aet, status=excluded.status, "
-                      "sop_class_uid=excluded.sop_class_uid, "
-                      "study_instance_uid=excluded.study_instance_uid, "
-                      "series_instance_uid=excluded.series_instance_uid, "
-                      "transfer_syntax_uid=excluded.transfer_syntax_uid, "
-                      "modality=excluded.modality, study_date=excluded.study_date, "
-                      "series_number=excluded.series_number, "
-                      "instance_number=excluded.instance_number, "
-                      "image_laterality=excluded.image_laterality, "
-                      "view_position=excluded.view_position, updated_at=CURRENT_TIMESTAMP");
+  SQLite::Statement s(
+      *db_,
+      "INSERT INTO stored_instances (sop_instance_uid, storage_path, file_size, "
+      "storage_hash, patient_id, patient_name, accession_number, source_aet, "
+      "status, sop_class_uid, study_instance_uid, series_instance_uid, "
+      "transfer_syntax_uid, modality, study_date, series_number, "
+      "instance_number, image_laterality, view_position, worklist_accession) "
+      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+      "ON CONFLICT(sop_instance_uid) DO UPDATE SET "
+      "storage_path=excluded.storage_path, file_size=excluded.file_size, "
+      "storage_hash=excluded.storage_hash, patient_id=excluded.patient_id, "
+      "patient_name=excluded.patient_name, "
+      "accession_number=excluded.accession_number, "
+      "source_aet=excluded.source_aet, status=excluded.status, "
+      "sop_class_uid=excluded.sop_class_uid, "
+      "study_instance_uid=excluded.study_instance_uid, "
+      "series_instance_uid=excluded.series_instance_uid, "
+      "transfer_syntax_uid=excluded.transfer_syntax_uid, "
+      "modality=excluded.modality, study_date=excluded.study_date, "
+      "series_number=excluded.series_number, "
+      "instance_number=excluded.instance_number, "
+      "image_laterality=excluded.image_laterality, "
+      "view_position=excluded.view_position, "
+      "worklist_accession=excluded.worklist_accession, updated_at=CURRENT_TIMESTAMP");
   const auto& m = r.metadata;
   s.bind(1, m.sop_instance_uid);
   s.bind(2, r.storage_path);
@@ -115,6 +118,7 @@ void InstanceIndex::upsert(const StoredInstance& r) {
   bindText(s, 17, m.instance_number);
   bindText(s, 18, m.image_laterality);
   bindText(s, 19, m.view_position);
+  bindText(s, 20, r.worklist_accession);
   s.exec();
   transaction.commit();
 }

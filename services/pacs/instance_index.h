@@ -27,6 +27,7 @@ struct StoredInstance {
   std::string source_aet;
   std::string status = "STORED";
   std::string created_at;
+  std::string worklist_accession;  // the worklist item it belongs to, if known
 };
 
 // The SQLite index of the file store. One connection guarded by a mutex: writes are

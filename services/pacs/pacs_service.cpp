@@ -5,12 +5,13 @@
 namespace gateway::pacs {
 
 PacsService::PacsService(const config::GatewayConfig& config,
-                         std::optional<std::uint16_t> port_override)
+                         std::optional<std::uint16_t> port_override, InstanceObserver* observer)
     : config_(config),
       store_(config.pacs.storage_path),
       index_(std::make_unique<InstanceIndex>(config.pacs.db_path)),
       reconcile_report_(reconcileStorage(store_, *index_)),
-      archiver_(std::make_unique<InstanceArchiver>(store_, *index_, config.pacs.duplicate_policy)),
+      archiver_(std::make_unique<InstanceArchiver>(store_, *index_, config.pacs.duplicate_policy,
+                                                   observer)),
       scp_(std::make_unique<StorageScp>(config_.pacs, store_, *archiver_)) {
   dicom::ServerOptions options;
   options.name = "pacs";

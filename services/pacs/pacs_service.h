@@ -22,7 +22,8 @@ class PacsService {
   // std::runtime_error with a clear message on failure. `port_override` = 0 binds an
   // ephemeral port (tests); otherwise config.pacs.port.
   explicit PacsService(const config::GatewayConfig& config,
-                       std::optional<std::uint16_t> port_override = std::nullopt);
+                       std::optional<std::uint16_t> port_override = std::nullopt,
+                       InstanceObserver* observer = nullptr);
   ~PacsService();
 
   void start();  // binds and starts serving; throws if the port cannot be bound

@@ -9,6 +9,7 @@
 #include "services/mwl/mwl_service.h"
 #include "services/pacs/pacs_service.h"
 #include "services/supervisor/commands.h"
+#include "services/supervisor/worklist_link.h"
 
 namespace gateway::supervisor {
 
@@ -36,11 +37,13 @@ int runServe(const config::GatewayConfig& config) {
 
   // Both services are opened (databases, reconciliation) before either port opens, so a
   // start-up failure leaves nothing half started.
-  std::unique_ptr<pacs::PacsService> pacs_service;
   std::unique_ptr<mwl::MwlService> mwl_service;
+  std::unique_ptr<WorklistLink> worklist_link;
+  std::unique_ptr<pacs::PacsService> pacs_service;
   try {
-    pacs_service = std::make_unique<pacs::PacsService>(config);
     mwl_service = std::make_unique<mwl::MwlService>(config);
+    worklist_link = std::make_unique<WorklistLink>(mwl_service->mpps());
+    pacs_service = std::make_unique<pacs::PacsService>(config, std::nullopt, worklist_link.get());
     pacs_service->start();
     mwl_service->start();
   } catch (const std::exception& e) {
