@@ -80,7 +80,7 @@ std::string PassReport::summary() const {
 
 ModalityEmulator::ModalityEmulator(EmulatorOptions options) : options_(std::move(options)) {}
 
-PassReport ModalityEmulator::runPass() {
+PassReport ModalityEmulator::runPass(const std::function<bool()>& stop_requested) {
   PassReport report;
   const std::string date = options_.date.empty() ? localNow().first : options_.date;
   auto query = buildWorklistQuery(date, options_.station_aet);
@@ -95,6 +95,7 @@ PassReport ModalityEmulator::runPass() {
   }
   report.answers = find.matches.size();
   for (auto& match : find.matches) {
+    if (stop_requested && stop_requested()) break;
     const ScheduledStep step = scheduledStepFromResponse(*match);
     const std::string key = step.study_instance_uid + "|" + step.accession_number + "|" +
                             step.requested_procedure_id + "|" + step.step_id;

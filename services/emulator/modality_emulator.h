@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <set>
 #include <string>
 #include <vector>
@@ -64,7 +65,9 @@ class ModalityEmulator {
  public:
   explicit ModalityEmulator(EmulatorOptions options);
 
-  PassReport runPass();
+  // `stop_requested`, when given, is asked between items: true ends the pass early (the
+  // steps not reached stay for the next pass).
+  PassReport runPass(const std::function<bool()>& stop_requested = {});
 
  private:
   ItemReport perform(const ScheduledStep& step);

@@ -152,6 +152,7 @@ int runMain(int argc, char** argv) {
   if (cl.command == "serve") return runServe(config);
   if (cl.command == "verify-storage") return runVerifyStorage(config, cl.json);
   if (cl.command == "healthcheck") return runHealthcheck(config, cl);
+  if (cl.command == "emulate") return runEmulate(config, cl);
   if (cl.command == "worklist") return runWorklist(config, cl.worklist, cl.json);
   std::cerr << "screening-gateway: unknown command " << cl.command << "\n";
   return 2;

@@ -12,8 +12,8 @@
 namespace gateway::supervisor {
 namespace {
 
-const std::set<std::string> kCommands = {"serve",   "verify-storage", "healthcheck",
-                                         "version", "worklist",       "help"};
+const std::set<std::string> kCommands = {"serve",    "verify-storage", "healthcheck", "version",
+                                         "worklist", "help",           "emulate"};
 const std::set<std::string> kWorklistActions = {"add", "import", "list", "remove"};
 // Options of worklist actions other than the field flags of `add`.
 const std::set<std::string> kWorklistFlags = {"--replace", "--format", "--date",
@@ -298,6 +298,7 @@ std::string usageText() {
          "  verify-storage   re-hash every stored file; report missing, corrupt, orphan files\n"
          "  healthcheck      C-ECHO the running service; exit 0 only if it answers\n"
          "  worklist         add, import, list or remove worklist items\n"
+         "  emulate          play a mammography modality: worklist, MPPS, four MG images\n"
          "  version          print the version\n"
          "\n"
          "`screening-gateway COMMAND --help` describes one command.\n"
@@ -330,6 +331,29 @@ std::string commandHelp(const std::string& command) {
            "saying what failed.\n\n" +
            settingsHelp();
   }
+  if (command == "emulate") {
+    return "Usage: screening-gateway emulate [--once | --interval S] [--station-aet AE]\n"
+           "                                [--calling-aet AE] [--host H] [--timeout S] "
+           "[SETTINGS]\n\n"
+           "Plays a mammography modality against the running gateway at H (default\n"
+           "127.0.0.1), ports and AE titles from the settings (MWL_PORT/MWL_AET, PACS_PORT/\n"
+           "PACS_AET). Each pass queries the worklist for today's MG steps (local date; one\n"
+           "station's only with --station-aet) and, for each SCHEDULED step: MPPS N-CREATE\n"
+           "IN PROGRESS, four synthetic Digital Mammography For Presentation images (LCC,\n"
+           "LMLO, RCC, RMLO) with the step's patient, accession and study, C-STORE to the\n"
+           "PACS on one association, MPPS N-SET COMPLETED (DISCONTINUED if an image was\n"
+           "refused). Images are still sent when MPPS is refused. One line per step, then a\n"
+           "summary.\n"
+           "  --once            one pass, then exit\n"
+           "  --interval S      otherwise: a pass every S seconds (default 10) until\n"
+           "                    SIGTERM/SIGINT; a step is done at most once per run\n"
+           "  --station-aet AE  only steps scheduled for this station (default: all)\n"
+           "  --calling-aet AE  our AE title, also the Performed Station AE (default EMULATOR)\n"
+           "  --timeout S       connect/ACSE/DIMSE timeout of every exchange (default: the\n"
+           "                    DIMSE timeout setting, 30)\n"
+           "Exit 0 when everything attempted succeeded, 1 otherwise (a failed query or step).\n\n" +
+           settingsHelp();
+  }
   if (command == "version") return "Usage: screening-gateway version\n";
   if (command == "worklist") return worklistHelp("");
   if (command.rfind("worklist ", 0) == 0) return worklistHelp(command.substr(9));
@@ -343,6 +367,7 @@ ParseResult parseCommandLine(const std::vector<std::string>& args, config::Confi
   bool command_seen = false;
   std::vector<std::string> positionals;                       // after `worklist`
   std::vector<std::pair<std::string, std::string>> wl_flags;  // worklist options, in order
+  std::vector<std::string> emulate_flags;                     // emulate-only options given
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string arg = args[i];
     std::string value;
@@ -386,6 +411,7 @@ ParseResult parseCommandLine(const std::vector<std::string>& args, config::Confi
         return result;
       }
       cl.calling_aet = *parsed.value;
+      cl.calling_aet_given = true;
     } else if (arg == "--timeout") {
       std::string seconds;
       if (!takeValue(seconds)) return result;
@@ -395,6 +421,34 @@ ParseResult parseCommandLine(const std::vector<std::string>& args, config::Confi
         return result;
       }
       cl.timeout_seconds = static_cast<int>(*parsed.value);
+      cl.timeout_given = true;
+    } else if (arg == "--once") {
+      if (has_inline_value) {
+        result.error = "--once takes no value";
+        return result;
+      }
+      cl.once = true;
+      emulate_flags.push_back(arg);
+    } else if (arg == "--station-aet") {
+      std::string aet;
+      if (!takeValue(aet)) return result;
+      const auto parsed = config::parseAeTitle(aet);
+      if (!parsed.value) {
+        result.error = "--station-aet: " + parsed.error;
+        return result;
+      }
+      cl.station_aet = *parsed.value;
+      emulate_flags.push_back(arg);
+    } else if (arg == "--interval") {
+      std::string seconds;
+      if (!takeValue(seconds)) return result;
+      const auto parsed = config::parseInteger(seconds, 1, 86400);
+      if (!parsed.value) {
+        result.error = "--interval: " + parsed.error;
+        return result;
+      }
+      cl.interval_seconds = static_cast<int>(*parsed.value);
+      emulate_flags.push_back(arg);
     } else if (arg == "--replace") {
       if (has_inline_value) {
         result.error = "--replace takes no value";
@@ -429,6 +483,9 @@ ParseResult parseCommandLine(const std::vector<std::string>& args, config::Confi
     finishWorklist(cl, positionals, wl_flags, result.error);
   } else if (!wl_flags.empty()) {
     result.error = wl_flags.front().first + " is an option of the worklist command";
+  }
+  if (result.error.empty() && cl.command != "emulate" && !emulate_flags.empty()) {
+    result.error = emulate_flags.front() + " is an option of the emulate command";
   }
   return result;
 }

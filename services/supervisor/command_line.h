@@ -35,6 +35,11 @@ struct CommandLine {
   int timeout_seconds = 5;                  // healthcheck --timeout
   std::string calling_aet = "HEALTHCHECK";  // healthcheck --calling-aet
   WorklistOptions worklist;                 // worklist ACTION ...
+  bool calling_aet_given = false;           // emulate: default EMULATOR, not HEALTHCHECK
+  bool timeout_given = false;               // emulate: default the DIMSE timeout
+  std::string station_aet;                  // emulate --station-aet; empty: all stations
+  bool once = false;                        // emulate --once
+  int interval_seconds = 10;                // emulate --interval
 };
 
 struct ParseResult {

@@ -13,6 +13,8 @@ namespace gateway::supervisor {
 int runServe(const config::GatewayConfig& config);
 int runVerifyStorage(const config::GatewayConfig& config, bool json);
 int runHealthcheck(const config::GatewayConfig& config, const CommandLine& command_line);
+// `emulate`: plays a mammography modality against the running gateway (emulate_command.cpp).
+int runEmulate(const config::GatewayConfig& config, const CommandLine& command_line);
 int runVersion();
 // `worklist add|import|list|remove` on the MWL_DB_PATH database (worklist_command.cpp).
 int runWorklist(const config::GatewayConfig& config, const WorklistOptions& options, bool json);
