@@ -50,6 +50,14 @@ ParsedFile parseCsvFile(std::string_view text) {
     return out;
   }
   const CsvRecord& header = csv.records.front();
+  if (header.cells.size() == 1 && header.cells[0].find_first_of(";\t") != std::string::npos) {
+    // Spreadsheets in some locales save "CSV" with semicolons; say so instead of naming a
+    // field "accession_number;patient_id;...".
+    out.errors.push_back({0, header.line, "",
+                          "the header has no commas: save the file as comma-separated CSV "
+                          "(not separated by semicolons or tabs)"});
+    return out;
+  }
   std::vector<const WorklistField*> columns;
   std::map<std::string, std::size_t> seen;  // field name -> 1-based column
   for (std::size_t c = 0; c < header.cells.size(); ++c) {

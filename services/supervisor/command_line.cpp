@@ -196,6 +196,15 @@ std::vector<std::string> fieldWords(bool required, bool as_flags) {
   return words;
 }
 
+// The fields the gateway sets itself (created_at, ...): not writable by the feed.
+std::vector<std::string> databaseFieldNames() {
+  std::vector<std::string> names;
+  for (const auto& field : mwl::worklistFields()) {
+    if (!field.writable) names.emplace_back(field.name);
+  }
+  return names;
+}
+
 const char* const kWorklistSettings =
     "Settings: --mwl-db-path FILE / MWL_DB_PATH, the worklist database (its folder is created\n"
     "when missing); --config FILE. `screening-gateway serve --help` lists every setting.\n";
@@ -238,7 +247,8 @@ std::string worklistHelp(const std::string& action) {
            "Fields, required:\n" +
            wrapped(fieldWords(true, false), ",") + "optional:\n" +
            wrapped(fieldWords(false, false), ",") +
-           "(created_at and updated_at are ignored; any other name is an error)\n\n" +
+           "set by the gateway, accepted and ignored (so `list --json` output imports again):\n" +
+           wrapped(databaseFieldNames(), ",") + "Any other name is an error.\n\n" +
            kWorklistSettings;
   }
   if (action == "list") {

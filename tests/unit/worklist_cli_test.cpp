@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 
 #include "services/mwl/worklist_item.h"
 #include "services/supervisor/command_line.h"
@@ -49,7 +51,7 @@ TEST(WorklistCommandLine, AddTakesOneFlagPerWritableField) {
   const auto& wl = r.command_line.worklist;
   EXPECT_EQ(wl.action, "add");
   EXPECT_TRUE(wl.replace);
-  ASSERT_EQ(wl.fields.size(), mwl::worklistFields().size() - 2);  // not created_at/updated_at
+  ASSERT_EQ(wl.fields.size(), args.size() / 2 - 1);  // every writable field, in order
   EXPECT_EQ(wl.fields[0],
             (std::pair<std::string, std::string>("accession_number", "v-accession_number")));
   EXPECT_EQ(fieldFlag("scheduled_station_aet"), "--scheduled-station-aet");
@@ -154,6 +156,18 @@ TEST(WorklistCommandLine, HelpIsPerActionAndListsEveryField) {
   EXPECT_NE(commandHelp("worklist list").find("--status"), std::string::npos);
   EXPECT_NE(commandHelp("worklist remove").find("ACCESSION"), std::string::npos);
   EXPECT_NE(usageText().find("worklist"), std::string::npos);
+}
+
+TEST(WorklistCommandLine, ReadmeDocumentsEveryField) {
+  std::ifstream in(GATEWAY_SOURCE_DIR "/README.md");
+  std::stringstream readme;
+  readme << in.rdbuf();
+  ASSERT_FALSE(readme.str().empty());
+  for (const auto& field : mwl::worklistFields()) {
+    if (!field.writable) continue;
+    EXPECT_NE(readme.str().find("`" + std::string(field.name) + "`"), std::string::npos)
+        << field.name << " is missing from the README's worklist fields";
+  }
 }
 
 TEST(WorklistAdd, NamesTheFlagOfEveryProblem) {

@@ -95,6 +95,14 @@ TEST(WorklistImportCsv, RejectsUnknownAndRepeatedHeaderFields) {
   EXPECT_TRUE(import.items.empty());
 }
 
+TEST(WorklistImportCsv, SaysSoWhenValuesAreSeparatedBySemicolons) {
+  const auto import = prepareWorklistImport(
+      "accession_number;patient_id;patient_name\nA1;P1;DOE^JANE\n", ImportFormat::kCsv);
+  ASSERT_EQ(import.errors.size(), 1u) << joinErrors(import);
+  EXPECT_NE(import.errors[0].toString().find("line 1: the header has no commas"), std::string::npos)
+      << joinErrors(import);
+}
+
 TEST(WorklistImportCsv, RejectsRowsWithTheWrongNumberOfValues) {
   const std::string text = std::string(kHeader) +
                            "A1,P1,DOE^JANE,19700101,20260302,0830,MG,Screening, bilateral\n" +
