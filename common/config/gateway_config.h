@@ -43,6 +43,15 @@ struct MwlSettings {
   // Character set for replies that are not pure ASCII and cannot use the query's own:
   // "ISO_IR 192" (UTF-8) or "ISO_IR 100" (Latin-1, for modalities without UTF-8).
   std::string reply_charset = "ISO_IR 192";
+  // Daily reset inside `serve`: "HH:MM" local time, or empty for none (cron, or the
+  // `worklist reset` command, does it instead).
+  std::string reset_at;
+  std::filesystem::path backup_dir;  // empty: a "backups" folder beside the database
+  int backup_keep = 7;               // backups kept by each reset
+
+  std::filesystem::path effectiveBackupDir() const {
+    return backup_dir.empty() ? db_path.parent_path() / "backups" : backup_dir;
+  }
 };
 
 // The whole configuration, loaded once at start and passed down by const reference.

@@ -186,17 +186,53 @@ const std::vector<SettingSpec> kSettings = {
      [](const GatewayConfig& c) { return c.mwl.db_path.string(); }},
     {"mwl.calling_aet_as_station", "MWL_CALLING_AET_AS_STATION", "--mwl-calling-aet-as-station",
      "true: a query without Scheduled Station AE Title gets only the caller's items",
-     [](GatewayConfig& c, const std::string& v) { return setBool(c.mwl.calling_aet_as_station, v); },
-     [](const GatewayConfig& c) { return std::string(c.mwl.calling_aet_as_station ? "true" : "false"); }},
+     [](GatewayConfig& c, const std::string& v) {
+       return setBool(c.mwl.calling_aet_as_station, v);
+     },
+     [](const GatewayConfig& c) {
+       return std::string(c.mwl.calling_aet_as_station ? "true" : "false");
+     }},
     {"mwl.reply_charset", "MWL_REPLY_CHARSET", "--mwl-reply-charset",
      "character set of non-ASCII replies: ISO_IR 192 (UTF-8) or ISO_IR 100 (Latin-1)",
      [](GatewayConfig& c, const std::string& v) -> Error {
        const std::string t = trim(v);
-       if (t != "ISO_IR 192" && t != "ISO_IR 100") return "'" + t + "' is not ISO_IR 192 or ISO_IR 100";
+       if (t != "ISO_IR 192" && t != "ISO_IR 100")
+         return "'" + t + "' is not ISO_IR 192 or ISO_IR 100";
        c.mwl.reply_charset = t;
        return std::nullopt;
      },
      [](const GatewayConfig& c) { return c.mwl.reply_charset; }},
+    {"mwl.reset_at", "MWL_RESET_AT", "--mwl-reset-at",
+     "HH:MM: back up and clear the worklist daily inside serve (default: off)",
+     [](GatewayConfig& c, const std::string& v) -> Error {
+       const std::string t = trim(v);
+       if (t.empty() || t == "off") {
+         c.mwl.reset_at.clear();
+         return std::nullopt;
+       }
+       unsigned hour = 0;
+       unsigned minute = 0;
+       char tail = 0;
+       if (t.size() != 5 || std::sscanf(t.c_str(), "%2u:%2u%c", &hour, &minute, &tail) != 2 ||
+           hour > 23 || minute > 59) {
+         return "'" + t + "' is not a time HH:MM";
+       }
+       c.mwl.reset_at = t;
+       return std::nullopt;
+     },
+     [](const GatewayConfig& c) {
+       return c.mwl.reset_at.empty() ? std::string("off") : c.mwl.reset_at;
+     }},
+    {"mwl.backup_dir", "MWL_BACKUP_DIR", "--mwl-backup-dir",
+     "folder for worklist backups (default: backups/ beside the worklist database)",
+     [](GatewayConfig& c, const std::string& v) { return setPath(c.mwl.backup_dir, v); },
+     [](const GatewayConfig& c) { return c.mwl.effectiveBackupDir().string(); }},
+    {"mwl.backup_keep", "MWL_BACKUP_KEEP", "--mwl-backup-keep",
+     "worklist backups kept by each reset (1-3650)",
+     [](GatewayConfig& c, const std::string& v) {
+       return setInteger(c.mwl.backup_keep, v, 1, 3650);
+     },
+     [](const GatewayConfig& c) { return std::to_string(c.mwl.backup_keep); }},
 };
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "services/mwl/mwl_service.h"
 #include "services/pacs/pacs_service.h"
 #include "services/supervisor/commands.h"
+#include "services/supervisor/reset_scheduler.h"
 #include "services/supervisor/worklist_link.h"
 
 namespace gateway::supervisor {
@@ -52,6 +53,8 @@ int runServe(const config::GatewayConfig& config) {
     if (pacs_service) pacs_service->stop(std::chrono::seconds(0));
     return 1;
   }
+  ResetScheduler reset_scheduler(config.mwl, mwl_service->store());
+  reset_scheduler.start();
   log->info("ready pacs_port={} pacs_aet={} mwl_port={} mwl_aet={}", pacs_service->port(),
             config.pacs.aet, mwl_service->port(), config.mwl.aet);
 
@@ -59,6 +62,7 @@ int runServe(const config::GatewayConfig& config) {
   sigwait(&stop_signals, &signal_number);
   log->info("stopping signal={} grace_s={}", strsignal(signal_number),
             config.network.shutdown_timeout.count());
+  reset_scheduler.stop();
   // Both stop accepting at once; each then gets the grace period for its transfers.
   std::thread mwl_stopper([&] { mwl_service->stop(config.network.shutdown_timeout); });
   pacs_service->stop(config.network.shutdown_timeout);
