@@ -11,6 +11,7 @@ RUN_ENV = PACS_STORAGE_PATH=$(CURDIR)/var/storage PACS_DB_PATH=$(CURDIR)/var/pac
           MWL_DB_PATH=$(CURDIR)/var/worklist.db
 
 .PHONY: all deps build test test-unit test-asan test-tsan run bench format clean
+.PHONY: demo
 
 all: build
 
@@ -47,6 +48,13 @@ test-tsan: deps
 run: build
 	mkdir -p var
 	$(RUN_ENV) $(BUILD_DIR)/bin/screening-gateway serve
+
+# `make demo` runs the whole flow without a real modality: serve under ./var/demo (wiped
+# first), three worklist items for today, `emulate --once` (worklist, MPPS, four MG images
+# each), `worklist list`, `verify-storage`, then SIGTERM. Bounded; the gateway is always
+# stopped (scripts/demo.sh).
+demo: build
+	bash scripts/demo.sh $(BUILD_DIR)/bin/screening-gateway $(CURDIR)/var/demo
 
 bench: build
 	@bash scripts/install-deps.sh --bench
