@@ -14,10 +14,11 @@ namespace {
 
 const std::set<std::string> kCommands = {"serve",    "verify-storage", "healthcheck", "version",
                                          "worklist", "help",           "emulate"};
-const std::set<std::string> kWorklistActions = {"add", "import", "list", "remove"};
+const std::set<std::string> kWorklistActions = {"add", "import", "list", "remove", "reset"};
 // Options of worklist actions other than the field flags of `add`.
-const std::set<std::string> kWorklistFlags = {"--replace", "--format", "--date",
-                                              "--from",    "--to",     "--status"};
+const std::set<std::string> kWorklistFlags = {"--replace", "--format",     "--date",
+                                              "--from",    "--to",         "--status",
+                                              "--keep",    "--backup-dir"};
 
 // The writable field whose `worklist add` flag this is, or nullptr.
 const mwl::WorklistField* fieldOfFlag(const std::string& flag) {
@@ -62,11 +63,12 @@ bool finishWorklist(CommandLine& cl, const std::vector<std::string>& positionals
   WorklistOptions& wl = cl.worklist;
   if (positionals.empty()) {
     if (cl.help) return true;
-    error = "worklist needs an action: add, import, list or remove";
+    error = "worklist needs an action: add, import, list, remove or reset";
     return false;
   }
   if (kWorklistActions.count(positionals.front()) == 0) {
-    error = "unknown worklist action '" + positionals.front() + "' (add, import, list or remove)";
+    error = "unknown worklist action '" + positionals.front() +
+            "' (add, import, list, remove or reset)";
     return false;
   }
   wl.action = positionals.front();
@@ -90,7 +92,8 @@ bool finishWorklist(CommandLine& cl, const std::vector<std::string>& positionals
         (wl.action == "add" && (flag == "--replace" || fieldOfFlag(flag) != nullptr)) ||
         (wl.action == "import" && (flag == "--replace" || flag == "--format")) ||
         (wl.action == "list" &&
-         (flag == "--date" || flag == "--from" || flag == "--to" || flag == "--status"));
+         (flag == "--date" || flag == "--from" || flag == "--to" || flag == "--status")) ||
+        (wl.action == "reset" && (flag == "--backup-dir" || flag == "--keep"));
     if (!allowed) {
       error = flag + " is not an option of " + context;
       return false;
@@ -112,6 +115,19 @@ bool finishWorklist(CommandLine& cl, const std::vector<std::string>& positionals
         error = "--format: '" + value + "' is not yaml, json or csv";
         return false;
       }
+    } else if (flag == "--backup-dir") {
+      if (config::trim(value).empty()) {
+        error = "--backup-dir needs a folder";
+        return false;
+      }
+      wl.backup_dir = config::trim(value);
+    } else if (flag == "--keep") {
+      const auto keep = config::parseInteger(value, 1, 3650);
+      if (!keep.value) {
+        error = "--keep: " + keep.error;
+        return false;
+      }
+      wl.keep_backups = static_cast<int>(*keep.value);
     } else if (flag == "--date") {
       if (!readDate(flag, value, wl.date_from, error)) return false;
       wl.date_to = wl.date_from;
@@ -263,6 +279,17 @@ std::string worklistHelp(const std::string& action) {
            "statuses with commas. Shows patient identifiers: the output is for the operator.\n\n" +
            std::string(kWorklistSettings);
   }
+  if (action == "reset") {
+    return "Usage: screening-gateway worklist reset [--backup-dir DIR] [--keep N] [SETTINGS]\n\n"
+           "The daily reset: an online backup of the worklist database to\n"
+           "DIR/worklist-YYYYMMDD-HHMMSS.db (default MWL_BACKUP_DIR, else backups/ beside the\n"
+           "database), then every item, performed procedure step (MPPS) and status history row\n"
+           "is cleared, in one step that no concurrent writer can slip between. Keeps the N\n"
+           "newest backups (default MWL_BACKUP_KEEP, 7) and deletes older ones. Safe while\n"
+           "`serve` runs; `serve` can also do it daily itself (MWL_RESET_AT=HH:MM).\n"
+           "Exit 0 done, 1 failed (then nothing was cleared).\n\n" +
+           std::string(kWorklistSettings);
+  }
   if (action == "remove") {
     return "Usage: screening-gateway worklist remove ACCESSION [SETTINGS]\n\n"
            "Removes the item with accession number ACCESSION. Exit 0 when removed, 1 when there\n"
@@ -276,7 +303,8 @@ std::string worklistHelp(const std::string& action) {
          "  add      add one item from flags (--accession-number, --patient-id, ...)\n"
          "  import   add every item of a YAML, JSON or CSV file, all or none\n"
          "  list     show items as a table or --json [--date | --from --to] [--status]\n"
-         "  remove   remove one item by accession number\n\n"
+         "  remove   remove one item by accession number\n"
+         "  reset    back up the worklist database, then clear the day [--backup-dir --keep]\n\n"
          "`screening-gateway worklist ACTION --help` describes one action.\n" +
          std::string(kWorklistSettings);
 }

@@ -21,6 +21,8 @@ struct WorklistOptions {
   std::string date_to;                                      // list --date/--to
   std::vector<std::string> statuses;                        // list --status, e.g. IN PROGRESS
   std::string accession_number;                             // remove ACCESSION
+  std::string backup_dir;                                   // reset --backup-dir
+  int keep_backups = 0;                                     // reset --keep; 0: configured
 };
 
 // The parsed command line: which command, its own options, and configuration flags.

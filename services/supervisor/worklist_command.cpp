@@ -14,6 +14,7 @@
 #include "common/config/value_parsers.h"
 #include "services/mwl/worklist_import.h"
 #include "services/mwl/worklist_json.h"
+#include "services/mwl/worklist_reset.h"
 #include "services/mwl/worklist_store.h"
 #include "services/mwl/worklist_table.h"
 #include "services/mwl/worklist_validation.h"
@@ -172,12 +173,32 @@ std::vector<std::string> worklistItemFromFlags(const WorklistOptions& options,
   return problems;
 }
 
+int runReset(const config::GatewayConfig& config, const WorklistOptions& options) {
+  mwl::ResetOptions reset;
+  reset.backup_dir = options.backup_dir.empty() ? config.mwl.effectiveBackupDir()
+                                                : std::filesystem::path(options.backup_dir);
+  reset.keep_backups = options.keep_backups > 0 ? options.keep_backups : config.mwl.backup_keep;
+  try {
+    mwl::WorklistStore store(config.mwl.db_path);
+    const auto report = mwl::resetWorklist(store, reset);
+    std::cout << "backed up to " << report.backup_file.string() << "; cleared "
+              << report.items_removed << " item(s) and " << report.steps_removed
+              << " performed procedure step(s); pruned " << report.pruned.size()
+              << " old backup(s)\n";
+    return 0;
+  } catch (const std::exception& e) {
+    fail("reset") << "failed: " << e.what() << "; the worklist was not cleared\n";
+    return 1;
+  }
+}
+
 int runWorklist(const config::GatewayConfig& config, const WorklistOptions& options, bool json) {
   if (options.action == "add") return runAdd(config, options);
   if (options.action == "import") return runImport(config, options);
   if (options.action == "list") return runList(config, options, json);
   if (options.action == "remove") return runRemove(config, options);
-  std::cerr << "screening-gateway: worklist needs an action: add, import, list or remove\n";
+  if (options.action == "reset") return runReset(config, options);
+  std::cerr << "screening-gateway: worklist needs an action: add, import, list, remove or reset\n";
   return 2;
 }
 
