@@ -48,7 +48,8 @@ struct WorklistImport {
 
 // Reads items without validating them. Field names are those of worklistFields(); fields
 // that are not writable (created_at, updated_at, ...) are accepted and ignored, so
-// `worklist list --json` output can be imported again. Unknown or repeated fields are errors; values are taken as text.
+// `worklist list --json` output can be imported again. Unknown or repeated fields are errors;
+// values are taken as text.
 //  - CSV: a header row of field names, then one item per row (csv_reader.h for quoting);
 //    an empty cell is an empty value; rows whose cells are all empty are skipped.
 //  - YAML / JSON: a list of mappings, or a mapping whose only key `items` holds that list;
