@@ -3,6 +3,8 @@
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmnet/scu.h>
 
+#include "common/dicom/scu_setup.h"
+
 namespace gateway::dicom {
 
 FindResult sendFind(const std::string& host, std::uint16_t port, const std::string& calling_aet,
@@ -11,19 +13,7 @@ FindResult sendFind(const std::string& host, std::uint16_t port, const std::stri
   const auto started = std::chrono::steady_clock::now();
   FindResult result;
   DcmSCU scu;
-  scu.setAETitle(calling_aet.c_str());
-  scu.setPeerHostName(host.c_str());
-  scu.setPeerPort(port);
-  scu.setPeerAETitle(called_aet.c_str());
-  const auto seconds = static_cast<Uint32>(timeout.count());
-  scu.setConnectionTimeout(static_cast<Sint32>(seconds));
-  scu.setACSETimeout(seconds);
-  scu.setDIMSETimeout(seconds);
-  scu.setDIMSEBlockingMode(DIMSE_NONBLOCKING);
-  OFList<OFString> transfer_syntaxes;
-  transfer_syntaxes.push_back(UID_LittleEndianExplicitTransferSyntax);
-  transfer_syntaxes.push_back(UID_LittleEndianImplicitTransferSyntax);
-  scu.addPresentationContext(sop_class.c_str(), transfer_syntaxes);
+  configureScu(scu, host, port, calling_aet, called_aet, timeout, sop_class.c_str());
 
   OFCondition cond = scu.initNetwork();
   if (cond.good()) cond = scu.negotiateAssociation();

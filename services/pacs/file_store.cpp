@@ -130,4 +130,18 @@ std::size_t FileStore::removeLeftoverTemps() {
   return removed;
 }
 
+void FileStore::forEachFile(const std::function<void(const std::string&)>& visit) const {
+  std::error_code ec;
+  for (auto it = std::filesystem::recursive_directory_iterator(root_, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_directory() && it->path().filename() == kIncomingDir) {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (it->is_regular_file()) {
+      visit(std::filesystem::relative(it->path(), root_).generic_string());
+    }
+  }
+}
+
 }  // namespace gateway::pacs

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -50,6 +51,10 @@ class FileStore {
 
   // Deletes what a crash left in .incoming; returns how many files.
   std::size_t removeLeftoverTemps();
+
+  // Calls `visit` with the path (relative to the root) of every regular file in the tree,
+  // transfers in progress (.incoming) excluded.
+  void forEachFile(const std::function<void(const std::string& relative_path)>& visit) const;
 
   static constexpr const char* kIncomingDir = ".incoming";
 

@@ -7,6 +7,8 @@
 #include <cstring>
 #include <limits>
 
+#include "services/pacs/storage_path.h"
+
 namespace gateway::pacs {
 namespace {
 
@@ -78,13 +80,7 @@ std::string HashingFileSink::finishHash() {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   EVP_DigestFinal_ex(sha_, digest, &length);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) {
-    hex.push_back(kHex[digest[i] >> 4]);
-    hex.push_back(kHex[digest[i] & 0x0f]);
-  }
-  return hex;
+  return toHex(digest, length);
 }
 
 }  // namespace gateway::pacs

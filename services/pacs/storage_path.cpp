@@ -4,10 +4,7 @@
 
 namespace gateway::pacs {
 
-std::string sha256Hex(std::string_view bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
+std::string toHex(const unsigned char* digest, unsigned int length) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string hex;
   hex.reserve(length * 2);
@@ -16,6 +13,13 @@ std::string sha256Hex(std::string_view bytes) {
     hex.push_back(kHex[digest[i] & 0x0f]);
   }
   return hex;
+}
+
+std::string sha256Hex(std::string_view bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
+  return toHex(digest, length);
 }
 
 std::string storagePathFor(std::string_view sop_instance_uid) {
@@ -67,13 +71,7 @@ std::optional<std::string> sha256OfFile(const std::filesystem::path& file) {
   EVP_DigestFinal_ex(sha, digest, &length);
   EVP_MD_CTX_free(sha);
   if (!ok) return std::nullopt;
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) {
-    hex.push_back(kHex[digest[i] >> 4]);
-    hex.push_back(kHex[digest[i] & 0x0f]);
-  }
-  return hex;
+  return toHex(digest, length);
 }
 
 }  // namespace gateway::pacs

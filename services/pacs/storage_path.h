@@ -8,6 +8,9 @@ namespace gateway::pacs {
 // Lower-case hex SHA-256 of the bytes.
 std::string sha256Hex(std::string_view bytes);
 
+// Lower-case hex of a digest.
+std::string toHex(const unsigned char* digest, unsigned int length);
+
 // The seed's layout: h = SHA-256(SOP Instance UID) in hex; the file is
 // h[0:2]/h[2:4]/h[0:16].dcm under the storage root. Only our own hash digits ever reach a
 // path, never a received value.

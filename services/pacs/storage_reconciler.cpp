@@ -47,22 +47,14 @@ ReconcileReport reconcileStorage(FileStore& store, InstanceIndex& index) {
   ReconcileReport report;
   report.temporary_files_removed = store.removeLeftoverTemps();
 
-  std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(store.root(), ec);
-       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->is_directory() && it->path().filename() == FileStore::kIncomingDir) {
-      it.disable_recursion_pending();
-      continue;
-    }
-    if (!it->is_regular_file()) continue;
-    const std::string relative = fs::relative(it->path(), store.root()).generic_string();
+  store.forEachFile([&](const std::string& relative) {
     if (!isStoragePathShape(relative)) {
       ++report.foreign_files;
       logging::pacs()->warn("reconcile: foreign file left in place path={}", relative);
-      continue;
+      return;
     }
     if (!index.findByPath(relative)) indexUnknownFile(store, index, relative, report);
-  }
+  });
 
   struct RowState {
     std::string uid;
@@ -73,6 +65,7 @@ ReconcileReport reconcileStorage(FileStore& store, InstanceIndex& index) {
   index.forEach([&rows](const StoredInstance& row) {
     rows.push_back({row.metadata.sop_instance_uid, row.storage_path, row.status});
   });
+  std::error_code ec;
   for (const auto& row : rows) {
     const bool present = fs::is_regular_file(store.absolute(row.path), ec);
     if (!present && row.status != "MISSING") {

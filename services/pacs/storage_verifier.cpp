@@ -72,19 +72,11 @@ VerifyReport verifyStorage(FileStore& store, InstanceIndex& index) {
       ++report.files_ok;
     }
   }
-  std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(store.root(), ec);
-       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->is_directory() && it->path().filename() == FileStore::kIncomingDir) {
-      it.disable_recursion_pending();
-      continue;
-    }
-    if (!it->is_regular_file()) continue;
-    const std::string relative = fs::relative(it->path(), store.root()).generic_string();
+  store.forEachFile([&](const std::string& relative) {
     if (indexed_paths.count(relative) == 0) {
       report.problems.push_back({"orphan", relative, "", "file has no index row"});
     }
-  }
+  });
   return report;
 }
 
