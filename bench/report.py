@@ -79,7 +79,8 @@ def main(csv_path, env_path):
         "MB = 10^6 bytes of Part 10 files sent; wall time from the first storescu start to "
         "the last storescu exit; '4 associations' = 4 storescu processes with a quarter of the set each (2 for the 2 tomosynthesis objects). Peak RSS = largest VmHWM of any repetition. The machine "
         "has 2 cores shared with other work (a compiler may have run meanwhile), so "
-        "expect noise of 10-30 %% between runs; see the spread table.\n" % repeats
+        "expect noise of 10-30 %% between runs, and much more for small objects when the "
+        "fsync probe is high; see the spread table.\n" % repeats
     )
 
     out.append("## Throughput (MB/s) and peak RSS\n")
