@@ -12,14 +12,17 @@
 namespace gateway::pacs {
 namespace {
 
-// Every this many bytes, ask the kernel to start writing back what we have so far, so the
-// final fsync has little left to do and large objects do not pile up dirty pages.
-constexpr std::uint64_t kWritebackChunk = 16ULL << 20;
+// Every this many bytes, ask the kernel to start writing back what we have so far: the disk
+// then writes while the network still delivers, the final fsync has little left to do, and
+// large objects do not pile up dirty pages.
+constexpr std::uint64_t kWritebackChunk = 4ULL << 20;
+constexpr std::size_t kBufferBytes = 1U << 20;
 
 }  // namespace
 
 HashingFileSink::HashingFileSink(int fd, std::uint64_t limit_bytes)
     : fd_(fd), limit_(limit_bytes), sha_(EVP_MD_CTX_new()) {
+  buffer_.reserve(kBufferBytes);
   EVP_DigestInit_ex(sha_, EVP_sha256(), nullptr);
 }
 
@@ -55,25 +58,44 @@ offile_off_t HashingFileSink::write(const void* buf, offile_off_t buflen) {
     return 0;
   }
   const auto* bytes = static_cast<const char*>(buf);
-  std::uint64_t done = 0;
+  EVP_DigestUpdate(sha_, bytes, length);
+  written_ += length;
+  if (buffer_.size() + length > kBufferBytes && !finish()) return 0;
+  if (length >= kBufferBytes) {
+    if (!writeOut(bytes, length)) return 0;
+  } else {
+    buffer_.insert(buffer_.end(), bytes, bytes + length);
+  }
+  return buflen;
+}
+
+bool HashingFileSink::finish() {
+  if (failure_ != Failure::kNone) return false;
+  if (buffer_.empty()) return true;
+  const bool ok = writeOut(buffer_.data(), buffer_.size());
+  buffer_.clear();
+  return ok;
+}
+
+bool HashingFileSink::writeOut(const char* bytes, std::size_t length) {
+  std::size_t done = 0;
   while (done < length) {
     const ssize_t n = ::write(fd_, bytes + done, length - done);
     if (n < 0) {
       if (errno == EINTR) continue;
       errno_ = errno;
       failure_ = Failure::kIoError;
-      return 0;
+      return false;
     }
-    done += static_cast<std::uint64_t>(n);
+    done += static_cast<std::size_t>(n);
   }
-  EVP_DigestUpdate(sha_, bytes, length);
-  written_ += length;
-  if (written_ - writeback_started_ >= kWritebackChunk) {
+  on_disk_ += length;
+  if (on_disk_ - writeback_started_ >= kWritebackChunk) {
     ::sync_file_range(fd_, static_cast<off_t>(writeback_started_),
-                      static_cast<off_t>(written_ - writeback_started_), SYNC_FILE_RANGE_WRITE);
-    writeback_started_ = written_;
+                      static_cast<off_t>(on_disk_ - writeback_started_), SYNC_FILE_RANGE_WRITE);
+    writeback_started_ = on_disk_;
   }
-  return buflen;
+  return true;
 }
 
 std::string HashingFileSink::finishHash() {

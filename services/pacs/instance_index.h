@@ -35,8 +35,10 @@ struct StoredInstance {
 // Safe to call from every worker thread.
 class InstanceIndex {
  public:
+  // kNormal by default: a commit survives a crash of the process, and after a power loss
+  // start-up reconciliation re-indexes any fsynced file whose row was lost (ADR 0004).
   explicit InstanceIndex(const std::filesystem::path& db_path,
-                         db::Durability durability = db::Durability::kFull);
+                         db::Durability durability = db::Durability::kNormal);
 
   std::optional<StoredInstance> findByUid(const std::string& sop_instance_uid);
   std::optional<StoredInstance> findByPath(const std::string& storage_path);

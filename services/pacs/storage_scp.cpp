@@ -150,6 +150,11 @@ class StoreAssociationHandler : public dicom::AssociationHandler {
       ++failed_;
       return cond;  // the association is unusable; the temporary file is removed
     }
+    if (!sink.finish()) {
+      temp.reset();
+      return respond(request, presentation_id, status::kOutOfResources,
+                     "cannot write file: " + sink.failureText(), started, dataset_bytes, "failed");
+    }
     if (data_presentation_id != presentation_id) {
       return respond(request, presentation_id, status::kCannotUnderstand,
                      "dataset sent on a different presentation context than its command", started,
