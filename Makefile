@@ -11,6 +11,7 @@ RUN_ENV = PACS_STORAGE_PATH=$(CURDIR)/var/storage PACS_DB_PATH=$(CURDIR)/var/pac
           MWL_DB_PATH=$(CURDIR)/var/worklist.db
 
 .PHONY: all deps build test test-unit test-asan test-tsan run bench format clean
+.PHONY: bench-mwl
 .PHONY: demo
 
 all: build
@@ -59,6 +60,12 @@ demo: build
 bench: build
 	@bash scripts/install-deps.sh --bench
 	bash bench/run.sh
+
+# Worklist query latency at 10,000 and 100,000 items beside wlmscpfs and Orthanc's
+# worklist plugin (bench/README.md, "Worklist benchmark").
+bench-mwl: build
+	@bash scripts/install-deps.sh --bench
+	bash bench/mwl_bench.sh
 
 format:
 	find common services tests -name '*.cpp' -o -name '*.h' | xargs clang-format -i

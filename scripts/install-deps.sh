@@ -15,6 +15,8 @@ packages=(
   python3
 )
 if [[ "${1:-}" == "--bench" ]]; then
+  # orthanc also ships the ModalityWorklists plugin (make bench-mwl); wlmscpfs, findscu
+  # and dump2dcm come with dcmtk above.
   packages+=(orthanc curl)
 fi
 
