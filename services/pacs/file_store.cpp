@@ -57,6 +57,19 @@ void TempFile::syncAndClose() {
 
 FileStore::FileStore(std::filesystem::path root) : root_(std::move(root)) {
   std::filesystem::create_directories(root_ / kIncomingDir);
+  // The 256 first-level folders exist from the start (one fsync of the root for all), so a
+  // store into a young tree pays for at most one new folder instead of two.
+  bool created = false;
+  for (unsigned i = 0; i < 256; ++i) {
+    char name[3];
+    std::snprintf(name, sizeof(name), "%02x", i);
+    if (::mkdir((root_ / name).c_str(), 0750) == 0) {
+      created = true;
+    } else if (errno != EEXIST) {
+      throwErrno("mkdir " + (root_ / name).string());
+    }
+  }
+  if (created) syncDirectory(root_);
 }
 
 std::unique_ptr<TempFile> FileStore::createTemp() {
