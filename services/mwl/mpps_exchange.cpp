@@ -35,7 +35,9 @@ std::unique_ptr<DcmDataset> statusDetail(const MppsOutcome& outcome) {
 }  // namespace
 
 OFCondition MppsExchange::receiveDataset(T_DIMSE_DataSetType type,
-                                         std::unique_ptr<DcmDataset>& dataset) {
+                                         T_ASC_PresentationContextID command_id,
+                                         std::unique_ptr<DcmDataset>& dataset, bool& same_context) {
+  same_context = true;
   if (type == DIMSE_DATASET_NULL) {
     dataset = std::make_unique<DcmDataset>();
     return EC_Normal;
@@ -47,13 +49,15 @@ OFCondition MppsExchange::receiveDataset(T_DIMSE_DataSetType type,
       &data_presentation_id, &received, nullptr, nullptr);
   dataset.reset(received);
   if (dataset == nullptr) dataset = std::make_unique<DcmDataset>();
+  same_context = cond.bad() || data_presentation_id == command_id;
   return cond;
 }
 
 OFCondition MppsExchange::nCreate(T_DIMSE_N_CreateRQ& request,
                                   T_ASC_PresentationContextID presentation_id) {
   std::unique_ptr<DcmDataset> attributes;
-  OFCondition cond = receiveDataset(request.DataSetType, attributes);
+  bool same_context = true;
+  OFCondition cond = receiveDataset(request.DataSetType, presentation_id, attributes, same_context);
   if (cond.bad()) return cond;
 
   // The SCU normally names the instance; when it does not, we assign the UID (PS3.7 10.1.5).
@@ -64,6 +68,9 @@ OFCondition MppsExchange::nCreate(T_DIMSE_N_CreateRQ& request,
   if (std::string(request.AffectedSOPClassUID) != UID_ModalityPerformedProcedureStepSOPClass) {
     outcome.status = kSopClassNotSupported;
     outcome.comment = "only Modality Performed Procedure Step is supported";
+  } else if (!same_context) {
+    outcome.status = st::kProcessingFailure;
+    outcome.comment = "attributes sent on another presentation context than the command";
   } else if (!config::isValidUid(uid)) {
     outcome.status = kInvalidObjectInstance;
     outcome.comment = "Affected SOP Instance UID is not a valid UID";
@@ -112,13 +119,18 @@ OFCondition MppsExchange::nCreate(T_DIMSE_N_CreateRQ& request,
 OFCondition MppsExchange::nSet(T_DIMSE_N_SetRQ& request,
                                T_ASC_PresentationContextID presentation_id) {
   std::unique_ptr<DcmDataset> modifications;
-  OFCondition cond = receiveDataset(request.DataSetType, modifications);
+  bool same_context = true;
+  OFCondition cond =
+      receiveDataset(request.DataSetType, presentation_id, modifications, same_context);
   if (cond.bad()) return cond;
   const std::string uid = config::trim(request.RequestedSOPInstanceUID);
   MppsOutcome outcome;
   if (std::string(request.RequestedSOPClassUID) != UID_ModalityPerformedProcedureStepSOPClass) {
     outcome.status = kSopClassNotSupported;
     outcome.comment = "only Modality Performed Procedure Step is supported";
+  } else if (!same_context) {
+    outcome.status = st::kProcessingFailure;
+    outcome.comment = "modifications sent on another presentation context than the command";
   } else {
     try {
       outcome = processor_.set(uid, *modifications, context_.calling_aet);

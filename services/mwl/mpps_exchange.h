@@ -19,8 +19,10 @@ class MppsExchange {
   OFCondition nSet(T_DIMSE_N_SetRQ& request, T_ASC_PresentationContextID presentation_id);
 
  private:
-  // Reads the dataset that follows a command, if the command says one does.
-  OFCondition receiveDataset(T_DIMSE_DataSetType type, std::unique_ptr<DcmDataset>& dataset);
+  // Reads the dataset that follows a command, if the command says one does. `same_context`
+  // is false when it came on another presentation context than its command.
+  OFCondition receiveDataset(T_DIMSE_DataSetType type, T_ASC_PresentationContextID command_id,
+                             std::unique_ptr<DcmDataset>& dataset, bool& same_context);
 
   const dicom::AssociationContext& context_;
   MppsProcessor& processor_;
