@@ -328,14 +328,17 @@ std::string helpTopic(const CommandLine& command_line) {
 std::string usageText() {
   return "Usage: screening-gateway [COMMAND] [OPTIONS]\n"
          "\n"
-         "Breast screening DICOM gateway: PACS storage SCP with a hash-based file store\n"
-         "indexed in SQLite.\n"
+         "Breast screening DICOM gateway: Modality Worklist with MPPS, and a PACS storage SCP\n"
+         "with a hash-based file store indexed in SQLite.\n"
          "\n"
          "Commands:\n"
-         "  serve            run the storage service until SIGTERM/SIGINT (the default)\n"
+         "  serve            run the worklist/MPPS and storage services until SIGTERM/SIGINT\n"
+         "                   (the default)\n"
          "  verify-storage   re-hash every stored file; report missing, corrupt, orphan files\n"
-         "  healthcheck      C-ECHO the running service; exit 0 only if it answers\n"
-         "  worklist         add, import, list or remove worklist items\n"
+         "  healthcheck      C-ECHO both services and run a worklist C-FIND; exit 0 only if\n"
+         "                   all answer\n"
+         "  worklist         add, import, list or remove worklist items; reset (daily backup\n"
+         "                   and clear)\n"
          "  emulate          play a mammography modality: worklist, MPPS, four MG images\n"
          "  version          print the version\n"
          "\n"
@@ -347,9 +350,12 @@ std::string usageText() {
 std::string commandHelp(const std::string& command) {
   if (command == "serve") {
     return "Usage: screening-gateway serve [SETTINGS]\n\n"
-           "Starts the PACS storage SCP (C-ECHO, C-STORE) on PACS_PORT as PACS_AET.\n"
-           "Before the port opens, leftover temporary files are removed, files without an\n"
-           "index row are indexed and rows without a file are marked MISSING.\n"
+           "Starts, on separate threads, the worklist service (C-ECHO, Modality Worklist\n"
+           "C-FIND, MPPS N-CREATE/N-SET) on MWL_PORT as MWL_AET and the PACS storage SCP\n"
+           "(C-ECHO, C-STORE) on PACS_PORT as PACS_AET. Before the ports open, leftover\n"
+           "temporary files are removed, files without an index row are indexed and rows\n"
+           "without a file are marked MISSING. With MWL_RESET_AT=HH:MM the worklist is backed\n"
+           "up and cleared daily at that time.\n"
            "SIGTERM/SIGINT: stop accepting, let transfers finish (shutdown_timeout), exit 0.\n\n" +
            settingsHelp();
   }
@@ -364,9 +370,10 @@ std::string commandHelp(const std::string& command) {
   if (command == "healthcheck") {
     return "Usage: screening-gateway healthcheck [--host H] [--timeout S] [--calling-aet AE]\n"
            "                                  [SETTINGS]\n\n"
-           "Sends a real C-ECHO to the storage service at H (default 127.0.0.1), PACS_PORT,\n"
-           "PACS_AET. Exit 0 when it answers within S seconds (default 5), else 1 and one line\n"
-           "saying what failed.\n\n" +
+           "Proves health by traffic: a C-ECHO to the storage service (PACS_PORT, PACS_AET)\n"
+           "and to the worklist service (MWL_PORT, MWL_AET) at H (default 127.0.0.1), and a\n"
+           "worklist C-FIND for today's items. Exit 0 when all answer within S seconds each\n"
+           "(default 5), else 1 and one line saying which failed.\n\n" +
            settingsHelp();
   }
   if (command == "emulate") {
