@@ -190,8 +190,10 @@ void DicomServer::serveConnection(const TcpListener::Accepted& connection) {
         ASC_receiveAssociation(network_, &assoc, static_cast<int>(options_.network.max_pdu_size));
     dcmExternalSocketHandle.set(DCMNET_INVALID_SOCKET);
   }
-  forgetSocket(connection.fd);  // from here on DCMTK owns (and closes) the socket
+  // From here on DCMTK owns (and closes) the socket; it stays in sockets_ until just
+  // before DCMTK closes it.
   if (cond.bad()) {
+    forgetSocket(connection.fd);
     if (assoc == nullptr || assoc->DULassociation == nullptr) ::close(connection.fd);
     if (assoc != nullptr) {
       ASC_dropAssociation(assoc);
@@ -200,10 +202,6 @@ void DicomServer::serveConnection(const TcpListener::Accepted& connection) {
     logger_.info("association refused service={} peer={} reason=\"{}\"", options_.name,
                  connection.peer_address, cond.text());
     return;
-  }
-  {
-    std::lock_guard lock(sockets_mutex_);
-    sockets_.insert(connection.fd);
   }
 
   AssociationContext context;
