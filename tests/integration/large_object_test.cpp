@@ -65,10 +65,11 @@ TEST(LargeObject, StopLetsAnInFlightTransferFinish) {
   PacsHarness pacs(
       [](config::GatewayConfig& c) { c.network.shutdown_timeout = std::chrono::seconds(60); });
   int rc = -2;
+  const std::string port = std::to_string(pacs.port());  // read before another thread runs
   std::thread sender([&] {
-    rc = runProgram({"storescu", "-R", "-aec", "SCREENING_PACS", "127.0.0.1",
-                     std::to_string(pacs.port()), source.string()},
-                    std::chrono::seconds(120), (source_dir / "storescu.log").string());
+    rc =
+        runProgram({"storescu", "-R", "-aec", "SCREENING_PACS", "127.0.0.1", port, source.string()},
+                   std::chrono::seconds(120), (source_dir / "storescu.log").string());
   });
   // Wait (bounded) until the transfer is under way: bytes are arriving in .incoming.
   const auto incoming = pacs.storage() / pacs::FileStore::kIncomingDir;
