@@ -53,6 +53,28 @@ OFCondition MppsExchange::receiveDataset(T_DIMSE_DataSetType type,
   return cond;
 }
 
+OFCondition MppsExchange::answer(const char* operation, const std::string& uid,
+                                 const MppsOutcome& outcome, T_DIMSE_Message& response,
+                                 T_ASC_PresentationContextID presentation_id) {
+  const auto detail = statusDetail(outcome);
+  const auto level = outcome.status == st::kSuccess ? spdlog::level::info : spdlog::level::warn;
+  logging::mpps()->log(level,
+                       "{} id={} calling={} sop_instance={} status=0x{:04X} step={} linked={} "
+                       "rule={} item={} {}",
+                       operation, context_.id, context_.calling_aet, uid, outcome.status,
+                       outcome.step_status.empty() ? "-" : outcome.step_status,
+                       outcome.linked_accession.empty() ? "-" : outcome.linked_accession,
+                       outcome.link_rule.empty() ? "-" : outcome.link_rule,
+                       toString(outcome.transition),
+                       outcome.comment.empty() ? "" : "error=\"" + outcome.comment + "\"");
+  if (outcome.status == st::kSuccess && outcome.link_rule == "none") {
+    logging::mpps()->warn("unscheduled step kept unlinked sop_instance={} (no worklist item fits)",
+                          uid);
+  }
+  return DIMSE_sendMessageUsingMemoryData(context_.assoc, presentation_id, &response, detail.get(),
+                                          outcome.attributes.get(), nullptr, nullptr);
+}
+
 OFCondition MppsExchange::nCreate(T_DIMSE_N_CreateRQ& request,
                                   T_ASC_PresentationContextID presentation_id) {
   std::unique_ptr<DcmDataset> attributes;
@@ -96,24 +118,7 @@ OFCondition MppsExchange::nCreate(T_DIMSE_N_CreateRQ& request,
   OFStandard::strlcpy(rsp.AffectedSOPInstanceUID, uid.c_str(), sizeof(rsp.AffectedSOPInstanceUID));
   rsp.opts = O_NCREATE_AFFECTEDSOPCLASSUID | O_NCREATE_AFFECTEDSOPINSTANCEUID;
   rsp.DataSetType = outcome.attributes ? DIMSE_DATASET_PRESENT : DIMSE_DATASET_NULL;
-  const auto detail = statusDetail(outcome);
-
-  const auto log = outcome.status == st::kSuccess ? spdlog::level::info : spdlog::level::warn;
-  logging::mpps()->log(log,
-                       "n-create id={} calling={} sop_instance={} status=0x{:04X} step={} "
-                       "linked={} rule={} item={} {}",
-                       context_.id, context_.calling_aet, uid, outcome.status,
-                       outcome.step_status.empty() ? "-" : outcome.step_status,
-                       outcome.linked_accession.empty() ? "-" : outcome.linked_accession,
-                       outcome.link_rule.empty() ? "-" : outcome.link_rule,
-                       toString(outcome.transition),
-                       outcome.comment.empty() ? "" : "error=\"" + outcome.comment + "\"");
-  if (outcome.status == st::kSuccess && outcome.link_rule == "none") {
-    logging::mpps()->warn("unscheduled step kept unlinked sop_instance={} (no worklist item fits)",
-                          uid);
-  }
-  return DIMSE_sendMessageUsingMemoryData(context_.assoc, presentation_id, &response, detail.get(),
-                                          outcome.attributes.get(), nullptr, nullptr);
+  return answer("n-create", uid, outcome, response, presentation_id);
 }
 
 OFCondition MppsExchange::nSet(T_DIMSE_N_SetRQ& request,
@@ -153,18 +158,7 @@ OFCondition MppsExchange::nSet(T_DIMSE_N_SetRQ& request,
   OFStandard::strlcpy(rsp.AffectedSOPInstanceUID, uid.c_str(), sizeof(rsp.AffectedSOPInstanceUID));
   rsp.opts = O_NSET_AFFECTEDSOPCLASSUID | O_NSET_AFFECTEDSOPINSTANCEUID;
   rsp.DataSetType = outcome.attributes ? DIMSE_DATASET_PRESENT : DIMSE_DATASET_NULL;
-  const auto detail = statusDetail(outcome);
-  const auto log = outcome.status == st::kSuccess ? spdlog::level::info : spdlog::level::warn;
-  logging::mpps()->log(log,
-                       "n-set id={} calling={} sop_instance={} status=0x{:04X} step={} "
-                       "linked={} item={} {}",
-                       context_.id, context_.calling_aet, uid, outcome.status,
-                       outcome.step_status.empty() ? "-" : outcome.step_status,
-                       outcome.linked_accession.empty() ? "-" : outcome.linked_accession,
-                       toString(outcome.transition),
-                       outcome.comment.empty() ? "" : "error=\"" + outcome.comment + "\"");
-  return DIMSE_sendMessageUsingMemoryData(context_.assoc, presentation_id, &response, detail.get(),
-                                          outcome.attributes.get(), nullptr, nullptr);
+  return answer("n-set", uid, outcome, response, presentation_id);
 }
 
 }  // namespace gateway::mwl

@@ -24,6 +24,11 @@ class MppsExchange {
   OFCondition receiveDataset(T_DIMSE_DataSetType type, T_ASC_PresentationContextID command_id,
                              std::unique_ptr<DcmDataset>& dataset, bool& same_context);
 
+  // Logs the outcome and sends the response (status detail when failing, attribute list
+  // when there is one); the caller has filled the response's command fields.
+  OFCondition answer(const char* operation, const std::string& uid, const MppsOutcome& outcome,
+                     T_DIMSE_Message& response, T_ASC_PresentationContextID presentation_id);
+
   const dicom::AssociationContext& context_;
   MppsProcessor& processor_;
 };
