@@ -6,6 +6,7 @@
 #include <dcmtk/dcmjpeg/djencode.h>
 #include <dcmtk/dcmjpls/djencode.h>
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ringbuffer_sink.h>
 #include <sys/resource.h>
 
 #include <cctype>
@@ -14,6 +15,7 @@
 #include <thread>
 
 #include "common/dicom/dimse_status.h"
+#include "common/logging/logging.h"
 #include "services/pacs/storage_path.h"
 #include "tests/integration/pacs_harness.h"
 #include "tests/support/dicom_factory.h"
@@ -197,6 +199,14 @@ TEST(StorageScp, RefusesUnsupportedSopClassAndTransferSyntaxAtNegotiation) {
 }
 
 TEST(StorageScp, DuplicateKeepsTheFirstCopyByDefault) {
+  // Capture the log (added before the service's threads start) to check the duplicate line.
+  logging::initLogging("info");
+  auto captured = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(64);
+  logging::addSink(captured);
+  struct SinkGuard {
+    spdlog::sink_ptr sink;
+    ~SinkGuard() { logging::removeSink(sink); }
+  } guard{captured};
   PacsHarness pacs;
   auto scu = connect(pacs.port(), {UID_DigitalMammographyXRayImageStorageForPresentation});
   auto first = makeObject({});
@@ -217,6 +227,17 @@ TEST(StorageScp, DuplicateKeepsTheFirstCopyByDefault) {
   EXPECT_EQ(pacs.temporaryFileCount(), 0u);
   EXPECT_EQ(pacs::sha256OfFile(pacs.storage() / after.storage_path).value(), original.storage_hash);
   scu->releaseAssociation();
+  // The log says which copy was kept, with both hashes.
+  bool logged = false;
+  for (const auto& line : captured->last_formatted()) {
+    if (line.find("duplicate sop_instance=" + uid) != std::string::npos &&
+        line.find("kept first") != std::string::npos &&
+        line.find("held_hash=" + original.storage_hash) != std::string::npos &&
+        line.find("received_hash=") != std::string::npos) {
+      logged = true;
+    }
+  }
+  EXPECT_TRUE(logged);
 }
 
 TEST(StorageScp, DuplicateReplacesAtomicallyWhenConfigured) {
