@@ -15,8 +15,16 @@ std::chrono::seconds untilNext(int now_seconds_of_day, int hour, int minute) {
   return std::chrono::seconds(delta);
 }
 
-ResetScheduler::ResetScheduler(const config::MwlSettings& settings, mwl::WorklistStore& store)
-    : settings_(settings), store_(store) {}
+ResetScheduler::ResetScheduler(const config::MwlSettings& settings, mwl::WorklistStore& store,
+                               Clock seconds_of_day)
+    : settings_(settings), store_(store), seconds_of_day_(std::move(seconds_of_day)) {}
+
+int ResetScheduler::localSecondsOfDay() {
+  const std::time_t now = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&now, &local);
+  return local.tm_hour * 3600 + local.tm_min * 60 + local.tm_sec;
+}
 
 ResetScheduler::~ResetScheduler() { stop(); }
 
@@ -41,11 +49,8 @@ void ResetScheduler::run() {
   std::sscanf(settings_.reset_at.c_str(), "%2u:%2u", &hour, &minute);
   std::unique_lock lock(mutex_);
   while (!stopping_) {
-    const std::time_t now = std::time(nullptr);
-    std::tm local{};
-    localtime_r(&now, &local);
-    const auto wait = untilNext(local.tm_hour * 3600 + local.tm_min * 60 + local.tm_sec,
-                                static_cast<int>(hour), static_cast<int>(minute));
+    const auto wait =
+        untilNext(seconds_of_day_(), static_cast<int>(hour), static_cast<int>(minute));
     logging::mwl()->info("daily reset scheduled at={} in_s={}", settings_.reset_at, wait.count());
     // Wall-clock deadline checked again after waking: a suspended host or a clock change
     // just moves the next reset, it never runs twice in a minute.
@@ -54,6 +59,7 @@ void ResetScheduler::run() {
     try {
       const auto report =
           mwl::resetWorklist(store_, {settings_.effectiveBackupDir(), settings_.backup_keep});
+      ++resets_done_;
       logging::mwl()->info("daily reset done backup={} items_removed={} steps_removed={} pruned={}",
                            report.backup_file.string(), report.items_removed, report.steps_removed,
                            report.pruned.size());

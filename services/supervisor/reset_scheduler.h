@@ -1,7 +1,9 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -19,7 +21,13 @@ std::chrono::seconds untilNext(int now_seconds_of_day, int hour, int minute);
 // wakes it at once.
 class ResetScheduler {
  public:
-  ResetScheduler(const config::MwlSettings& settings, mwl::WorklistStore& store);
+  // `seconds_of_day` tells the local time of day; tests pass their own clock.
+  using Clock = std::function<int()>;
+  ResetScheduler(const config::MwlSettings& settings, mwl::WorklistStore& store,
+                 Clock seconds_of_day = localSecondsOfDay);
+  static int localSecondsOfDay();
+  // Resets done so far (tests, logs).
+  int resetsDone() const { return resets_done_.load(); }
   ~ResetScheduler();
   void start();
   void stop();
@@ -29,6 +37,8 @@ class ResetScheduler {
 
   const config::MwlSettings& settings_;
   mwl::WorklistStore& store_;
+  Clock seconds_of_day_;
+  std::atomic<int> resets_done_{0};
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;

@@ -1,0 +1,50 @@
+// The daily reset scheduler's thread against a real worklist database, with a test clock.
+#include "services/supervisor/reset_scheduler.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "services/mwl/worklist_reset.h"
+#include "services/mwl/worklist_validation.h"
+#include "tests/support/temp_dir.h"
+
+namespace gateway::mwl {
+namespace {
+
+WorklistItem item(const std::string& accession) {
+  WorklistItem i;
+  i.accession_number = accession;
+  i.patient_id = "P-" + accession;
+  i.patient_name = "DOE^JANE";
+  i.patient_birth_date = "19700101";
+  i.scheduled_date = "20261128";
+  i.scheduled_time = "090000";
+  i.modality = "MG";
+  EXPECT_TRUE(validateAndComplete(i).empty());
+  return i;
+}
+
+TEST(ResetSchedule, RunsTheResetWhenItsTimeComesAndStopsAtOnce) {
+  test::TempDir dir;
+  WorklistStore store(dir / "worklist.db");
+  store.addAll({item("A1")}, false);
+  config::MwlSettings settings;
+  settings.reset_at = "00:00";
+  settings.backup_dir = dir / "backups";
+  // One second before midnight.
+  supervisor::ResetScheduler scheduler(settings, store, [] { return 24 * 3600 - 1; });
+  scheduler.start();
+  for (int i = 0; i < 500 && scheduler.resetsDone() == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  const auto started = std::chrono::steady_clock::now();
+  scheduler.stop();  // sleeping until the next midnight: must wake at once
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(1));
+  EXPECT_EQ(scheduler.resetsDone(), 1);
+  EXPECT_EQ(store.count(), 0);
+  EXPECT_EQ(listBackups(dir / "backups").size(), 1u);
+}
+
+}  // namespace
+}  // namespace gateway::mwl
