@@ -6,24 +6,13 @@
 #include <thread>
 
 #include "services/mwl/worklist_reset.h"
-#include "services/mwl/worklist_validation.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/worklist_fixtures.h"
 
 namespace gateway::mwl {
 namespace {
 
-WorklistItem item(const std::string& accession) {
-  WorklistItem i;
-  i.accession_number = accession;
-  i.patient_id = "P-" + accession;
-  i.patient_name = "DOE^JANE";
-  i.patient_birth_date = "19700101";
-  i.scheduled_date = "20261128";
-  i.scheduled_time = "090000";
-  i.modality = "MG";
-  EXPECT_TRUE(validateAndComplete(i).empty());
-  return i;
-}
+WorklistItem item(const std::string& accession) { return test::validWorklistItem(accession); }
 
 TEST(ResetSchedule, RunsTheResetWhenItsTimeComesAndStopsAtOnce) {
   test::TempDir dir;

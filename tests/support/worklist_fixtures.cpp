@@ -1,0 +1,23 @@
+#include "tests/support/worklist_fixtures.h"
+
+#include <gtest/gtest.h>
+
+#include "services/mwl/worklist_validation.h"
+
+namespace gateway::test {
+
+mwl::WorklistItem validWorklistItem(const std::string& accession) {
+  mwl::WorklistItem item;
+  item.accession_number = accession;
+  item.patient_id = "P-" + accession;
+  item.patient_name = "DOE^JANE";
+  item.patient_birth_date = "19700101";
+  item.scheduled_date = "20261128";
+  item.scheduled_time = "090000";
+  item.modality = "MG";
+  for (const auto& e : mwl::validateAndComplete(item))
+    ADD_FAILURE() << e.field << ": " << e.message;
+  return item;
+}
+
+}  // namespace gateway::test
