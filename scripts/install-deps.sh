@@ -10,7 +10,7 @@ packages=(
   libspdlog-dev libfmt-dev
   libyaml-cpp-dev
   libgtest-dev
-  libboost-thread-dev
+  libboost-thread-dev zlib1g-dev
   libssl-dev
   python3
 )

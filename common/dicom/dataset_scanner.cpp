@@ -38,6 +38,36 @@ DcmEVR dictionaryVr(std::uint32_t tag) {
 
 bool isUnknownVr(DcmEVR vr) { return vr == EVR_UN || vr == EVR_UNKNOWN || vr == EVR_UNKNOWN2B; }
 
+// An explicit VR as DCMTK 3.6.7 reads it (DcmVR::setVR): the standard VRs, then any other
+// pair of upper-case letters as a "future" VR with a 4-byte length, and anything else as an
+// illegal VR with a 2-byte length. A table, because this runs for every element received.
+struct ExplicitVr {
+  DcmEVR evr;
+  bool extended_length;
+};
+ExplicitVr explicitVr(char a, char b) {
+  struct Entry {
+    char name[3];
+    DcmEVR evr;
+    bool extended;
+  };
+  static constexpr Entry kStandard[] = {
+      {"AE", EVR_AE, false}, {"AS", EVR_AS, false}, {"AT", EVR_AT, false}, {"CS", EVR_CS, false},
+      {"DA", EVR_DA, false}, {"DS", EVR_DS, false}, {"DT", EVR_DT, false}, {"FD", EVR_FD, false},
+      {"FL", EVR_FL, false}, {"IS", EVR_IS, false}, {"LO", EVR_LO, false}, {"LT", EVR_LT, false},
+      {"OB", EVR_OB, true},  {"OD", EVR_OD, true},  {"OF", EVR_OF, true},  {"OL", EVR_OL, true},
+      {"OV", EVR_OV, true},  {"OW", EVR_OW, true},  {"PN", EVR_PN, false}, {"SH", EVR_SH, false},
+      {"SL", EVR_SL, false}, {"SQ", EVR_SQ, true},  {"SS", EVR_SS, false}, {"ST", EVR_ST, false},
+      {"SV", EVR_SV, true},  {"TM", EVR_TM, false}, {"UC", EVR_UC, true},  {"UI", EVR_UI, false},
+      {"UL", EVR_UL, false}, {"UN", EVR_UN, true},  {"UR", EVR_UR, true},  {"US", EVR_US, false},
+      {"UT", EVR_UT, true},  {"UV", EVR_UV, true}};
+  for (const auto& entry : kStandard) {
+    if (entry.name[0] == a && entry.name[1] == b) return {entry.evr, entry.extended};
+  }
+  const bool letters = a >= 'A' && a <= 'Z' && b >= 'A' && b <= 'Z';
+  return letters ? ExplicitVr{EVR_UNKNOWN, true} : ExplicitVr{EVR_UNKNOWN2B, false};
+}
+
 }  // namespace
 
 std::string formatTag(std::uint32_t tag) {
@@ -60,8 +90,8 @@ std::optional<TransferSyntaxEncoding> encodingOfTransferSyntax(const std::string
 }
 
 DatasetScanner::DatasetScanner(DatasetEncoding encoding, std::size_t max_depth,
-                               std::uint64_t max_bytes)
-    : max_depth_(max_depth), max_bytes_(max_bytes) {
+                               std::uint64_t max_bytes, std::string max_bytes_name)
+    : max_depth_(max_depth), max_bytes_(max_bytes), max_bytes_name_(std::move(max_bytes_name)) {
   frames_.reserve(16);
   frames_.push_back(Frame{FrameKind::kDataset, kUndefined, kUndefined,
                           encoding == DatasetEncoding::kImplicitLittle,
@@ -111,8 +141,9 @@ std::size_t DatasetScanner::headerBytesNeeded() const {
   const std::uint16_t group = read16(header_.data(), top.big_endian);
   if (group == 0xFFFE || top.implicit) return 8;
   if (header_length_ < 6) return 6;
-  const char vr_name[3] = {static_cast<char>(header_[4]), static_cast<char>(header_[5]), 0};
-  return DcmVR(vr_name).usesExtendedLengthEncoding() ? 12 : 8;
+  return explicitVr(static_cast<char>(header_[4]), static_cast<char>(header_[5])).extended_length
+             ? 12
+             : 8;
 }
 
 void DatasetScanner::processHeader() {
@@ -163,8 +194,7 @@ void DatasetScanner::processElementHeader(std::uint32_t tag, const char vr[2], b
   }
   DcmEVR evr = EVR_UNKNOWN;
   if (explicit_vr) {
-    const char vr_name[3] = {vr[0], vr[1], 0};
-    evr = DcmVR(vr_name).getEVR();
+    evr = explicitVr(vr[0], vr[1]).evr;
   } else {
     evr = dictionaryVr(tag);
   }
@@ -248,8 +278,8 @@ void DatasetScanner::processPixelContextHeader(std::uint32_t tag, std::uint32_t 
 
 bool DatasetScanner::checkValueEnd(std::uint32_t tag, std::uint64_t end) {
   if (end > max_bytes_) {
-    fail(Failure::kTooLarge, fmt::format("{} declares {} bytes, more than the {} allowed",
-                                         formatTag(tag), end - position_, max_bytes_));
+    fail(Failure::kTooLarge, fmt::format("{} larger than {}: {} bytes declared", formatTag(tag),
+                                         max_bytes_name_, end - position_));
     return false;
   }
   if (end > frames_.back().bound) {
@@ -273,7 +303,7 @@ void DatasetScanner::pushFrame(FrameKind kind, std::uint32_t tag, std::uint64_t 
   const bool is_sequence = kind == FrameKind::kSequence || kind == FrameKind::kPixelSequence;
   if (is_sequence && depth_ + 1 > max_depth_) {
     fail(Failure::kTooDeep,
-         fmt::format("nesting deeper than {} levels at {}", max_depth_, formatTag(tag)));
+         fmt::format("nested deeper than {} levels at {}", max_depth_, formatTag(tag)));
     return;
   }
   const std::uint64_t bound = std::min(end, frames_.back().bound);

@@ -38,7 +38,9 @@ std::optional<TransferSyntaxEncoding> encodingOfTransferSyntax(const std::string
 // with an item tag, so that nothing DCMTK would descend into escapes the depth count.
 class DatasetScanner {
  public:
-  DatasetScanner(DatasetEncoding encoding, std::size_t max_depth, std::uint64_t max_bytes);
+  // `max_bytes_name` names the cap in messages (e.g. "PACS_MAX_OBJECT_SIZE").
+  DatasetScanner(DatasetEncoding encoding, std::size_t max_depth, std::uint64_t max_bytes,
+                 std::string max_bytes_name = "the limit");
 
   // Scans the next bytes; false once the dataset is known to be malformed (then error()).
   bool feed(const std::uint8_t* data, std::size_t size);
@@ -48,7 +50,7 @@ class DatasetScanner {
   enum class Failure { kNone, kMalformed, kTooDeep, kTooLarge, kTruncated };
   Failure failure() const { return failure_; }
   bool failed() const { return failure_ != Failure::kNone; }
-  // Why it was refused, short enough for an Error Comment, e.g. "nesting deeper than 64
+  // Why it was refused, short enough for an Error Comment, e.g. "nested deeper than 64
   // levels at (0040,A730)" or "truncated in (7FE0,0010): 1048576 bytes declared, 1000 present".
   const std::string& error() const { return error_; }
   std::uint64_t bytesScanned() const { return position_; }
@@ -85,6 +87,7 @@ class DatasetScanner {
 
   std::size_t max_depth_;
   std::uint64_t max_bytes_;
+  std::string max_bytes_name_;
   std::vector<Frame> frames_;
   State state_ = State::kHeader;
   std::array<std::uint8_t, 12> header_{};

@@ -43,10 +43,17 @@ Result guarded(spdlog::logger& logger, const AssociationContext& context, const 
   }
 }
 
-// Error Comment "prefix: problem" when it fits, else the problem alone (it says the most).
-std::string explain(const std::string& prefix, const std::string& problem) {
-  const std::string both = prefix + problem;
-  return both.size() <= 64 ? both : problem;
+// What the Error Comment says about a dataset the pre-scan refused.
+std::string explain(const ReceivedDataset& received) {
+  switch (received.scan_failure) {
+    case DatasetScanner::Failure::kTooDeep:
+    case DatasetScanner::Failure::kTruncated:
+      return "dataset " + received.problem;
+    case DatasetScanner::Failure::kMalformed:
+      return "dataset cannot be parsed: " + received.problem;
+    default:
+      return received.problem;
+  }
 }
 
 void copyUid(char* target, std::size_t size, const std::string& uid) {
@@ -289,7 +296,7 @@ OFCondition DimseSession::store(const DimseCommand& command) {
           received.wire_bytes, escaped(received.condition.text()));
       return received.condition;
     case Outcome::kMalformed:
-      reply = DimseReply::failure(status::kCannotUnderstand, explain("dataset ", received.problem));
+      reply = DimseReply::failure(status::kCannotUnderstand, explain(received));
       break;
     case Outcome::kTooLarge:
       reply = DimseReply::failure(status::kOutOfResources, received.problem);
@@ -343,8 +350,7 @@ OFCondition DimseSession::receiveInMemory(const DimseCommand& command, const Rec
     refused = true;
     refusal = DimseReply::failure(
         received.outcome == Outcome::kTooLarge ? too_large_status : malformed_status,
-        received.outcome == Outcome::kMalformed ? explain("dataset ", received.problem)
-                                                : received.problem);
+        received.outcome == Outcome::kMalformed ? explain(received) : received.problem);
     return EC_Normal;
   }
   try {

@@ -17,9 +17,11 @@ namespace gateway::dicom {
 namespace {
 
 // The end of DCMTK's output stream while a dataset is received: every chunk is inflated
-// (when deflated), scanned and counted before it reaches the sink. Once good() is false,
-// DCMTK reads and drops the rest of the dataset and reports DIMSEC_OUTOFRESOURCES, so the
-// peer can still be answered.
+// (when deflated), scanned and counted before it reaches the sink. Once a check fails, the
+// rest of the dataset is still taken from DCMTK, but only counted and dropped: the dataset
+// is read to its end so the association can be answered. (Failing a write instead would make
+// DCMTK drain the dataset itself, and when the failing write is the last PDV, it waits for
+// data that never comes.)
 class CheckingConsumer : public DcmConsumer {
  public:
   using Outcome = ReceivedDataset::Outcome;
@@ -29,17 +31,15 @@ class CheckingConsumer : public DcmConsumer {
       : limits_(limits),
         sink_(sink),
         scanner_(encoding.deflated ? DatasetEncoding::kExplicitLittle : encoding.encoding,
-                 limits.max_depth, limits.max_bytes) {
+                 limits.max_depth, limits.max_bytes, limits.max_bytes_setting) {
     if (encoding.deflated) {
       inflater_.emplace(
           [this](const std::uint8_t* data, std::size_t size) { return checkDecoded(data, size); });
     }
   }
 
-  OFBool good() const override { return stop_ == Outcome::kComplete; }
-  OFCondition status() const override {
-    return good() ? EC_Normal : makeOFCondition(0, 3, OF_error, problem_.c_str());
-  }
+  OFBool good() const override { return OFTrue; }
+  OFCondition status() const override { return EC_Normal; }
   OFBool isFlushed() const override { return OFTrue; }
   offile_off_t avail() const override {
     return static_cast<offile_off_t>(std::numeric_limits<std::int32_t>::max());
@@ -47,21 +47,22 @@ class CheckingConsumer : public DcmConsumer {
   void flush() override {}
 
   offile_off_t write(const void* buf, offile_off_t buflen) override {
-    if (!good() || buflen <= 0) return 0;
+    if (buflen <= 0) return 0;
     const auto* bytes = static_cast<const std::uint8_t*>(buf);
     const auto length = static_cast<std::size_t>(buflen);
     wire_bytes_ += length;
+    if (stopped()) return buflen;  // read to the end, dropped
     if (wire_bytes_ > limits_.max_bytes) {
       tooLarge();
-      return 0;
+      return buflen;
     }
     if (inflater_) {
       if (!inflater_->feed(bytes, length)) {
-        if (good()) stopWith(Outcome::kMalformed, inflater_->error());
-        return 0;
+        if (!stopped()) stopWith(Outcome::kMalformed, inflater_->error());
+        return buflen;
       }
     } else if (!checkDecoded(bytes, length)) {
-      return 0;
+      return buflen;
     }
     bool written = false;
     try {
@@ -69,16 +70,13 @@ class CheckingConsumer : public DcmConsumer {
     } catch (...) {
       written = false;  // no exception crosses into DCMTK; the sink's owner reports it
     }
-    if (!written) {
-      stopWith(Outcome::kSinkFailed, "");
-      return 0;
-    }
+    if (!written) stopWith(Outcome::kSinkFailed, "");
     return buflen;
   }
 
   // After the last byte: the dataset must end where an element and every sequence end.
   void finish() {
-    if (!good()) return;
+    if (stopped()) return;
     if (inflater_ && !inflater_->finished()) {
       stopWith(Outcome::kMalformed, "deflated data is truncated");
     } else if (!scanner_.finish()) {
@@ -87,6 +85,7 @@ class CheckingConsumer : public DcmConsumer {
   }
 
   Outcome stop() const { return stop_; }
+  DatasetScanner::Failure scanFailure() const { return scanner_.failure(); }
   const std::string& problem() const { return problem_; }
   std::uint64_t wireBytes() const { return wire_bytes_; }
   std::uint64_t decodedBytes() const { return decoded_bytes_; }
@@ -108,14 +107,14 @@ class CheckingConsumer : public DcmConsumer {
   }
 
   void tooLarge() {
-    stopWith(
-        Outcome::kTooLarge,
-        fmt::format("object larger than the configured maximum ({} bytes{}{})", limits_.max_bytes,
-                    *limits_.max_bytes_setting ? ", " : "", limits_.max_bytes_setting));
+    stopWith(Outcome::kTooLarge, fmt::format("dataset larger than {} ({} bytes)",
+                                             limits_.max_bytes_setting, limits_.max_bytes));
   }
 
+  bool stopped() const { return stop_ != Outcome::kComplete; }
+
   void stopWith(Outcome outcome, std::string problem) {
-    if (!good()) return;
+    if (stopped()) return;
     stop_ = outcome;
     problem_ = std::move(problem);
   }
@@ -129,10 +128,6 @@ class CheckingConsumer : public DcmConsumer {
   std::uint64_t wire_bytes_ = 0;
   std::uint64_t decoded_bytes_ = 0;
 };
-
-bool isOutOfResources(const OFCondition& cond) {
-  return cond.module() == OFM_dcmnet && cond.code() == DIMSEC_OUTOFRESOURCES;
-}
 
 }  // namespace
 
@@ -149,13 +144,7 @@ ReceivedDataset receiveDataset(T_ASC_Association* assoc, T_ASC_PresentationConte
   out.decoded_bytes = consumer.decodedBytes();
   out.condition = cond;
   if (cond.bad()) {
-    // Our consumer said stop: DCMTK has drained the dataset, the association is usable.
-    if (isOutOfResources(cond) && consumer.stop() != ReceivedDataset::Outcome::kComplete) {
-      out.outcome = consumer.stop();
-      out.problem = consumer.problem();
-    } else {
-      out.outcome = ReceivedDataset::Outcome::kBroken;
-    }
+    out.outcome = ReceivedDataset::Outcome::kBroken;
     return out;
   }
   if (data_id != command_id) {
@@ -166,6 +155,7 @@ ReceivedDataset receiveDataset(T_ASC_Association* assoc, T_ASC_PresentationConte
   consumer.finish();
   out.outcome = consumer.stop();
   out.problem = consumer.problem();
+  out.scan_failure = consumer.scanFailure();
   out.decoded_bytes = consumer.decodedBytes();
   return out;
 }

@@ -34,9 +34,9 @@ class MemoryDatasetSink : public DatasetSink {
 };
 
 struct ReceiveLimits {
-  std::uint64_t max_bytes = 0;         // of the decoded dataset, and of what arrives on the wire
-  std::size_t max_depth = 64;          // sequence nesting
-  const char* max_bytes_setting = "";  // named in the message when the cap is hit
+  std::uint64_t max_bytes = 0;  // of the decoded dataset, and of what arrives on the wire
+  std::size_t max_depth = 64;   // sequence nesting
+  const char* max_bytes_setting = "the limit";  // named in the message when the cap is hit
 };
 
 struct ReceivedDataset {
@@ -49,7 +49,8 @@ struct ReceivedDataset {
     kBroken,        // the association failed while receiving: it cannot be answered
   };
   Outcome outcome = Outcome::kBroken;
-  std::string problem;  // for kMalformed / kTooLarge: short enough for an Error Comment
+  std::string problem;  // for kMalformed / kTooLarge / kOtherContext: what is wrong
+  DatasetScanner::Failure scan_failure = DatasetScanner::Failure::kNone;
   std::uint64_t wire_bytes = 0;
   std::uint64_t decoded_bytes = 0;
   OFCondition condition;  // kBroken: what DCMTK said
@@ -59,8 +60,9 @@ struct ReceivedDataset {
 // Receives the dataset that follows a command on `assoc`, streaming it into `sink` while it
 // is checked: inflated as it arrives when the transfer syntax is deflated (the sink still
 // gets the deflated bytes, as sent), pre-scanned (DatasetScanner), and capped. Nothing is
-// ever parsed by DCMTK here, and nothing larger than the cap is ever held: a refused dataset
-// is read off the wire and dropped so the association can still be answered.
+// ever parsed by DCMTK here, and nothing larger than the cap is ever held: once a check
+// fails (or the sink says stop) the rest is read off the wire and dropped, so the
+// association can still be answered.
 ReceivedDataset receiveDataset(T_ASC_Association* assoc, T_ASC_PresentationContextID command_id,
                                int timeout_seconds, const TransferSyntaxEncoding& encoding,
                                const ReceiveLimits& limits, DatasetSink& sink);
