@@ -147,8 +147,9 @@ void FileStore::forEachFile(const std::function<void(const std::string&)>& visit
   std::error_code ec;
   for (auto it = std::filesystem::recursive_directory_iterator(root_, ec);
        !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->is_directory() && it->path().filename() == kIncomingDir) {
-      it.disable_recursion_pending();
+    // Our own entries in the root (.incoming, .quarantine, .gateway.lock) are not objects.
+    if (it.depth() == 0 && it->path().filename().string().rfind('.', 0) == 0) {
+      if (it->is_directory()) it.disable_recursion_pending();
       continue;
     }
     if (it->is_regular_file()) {

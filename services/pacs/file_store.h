@@ -52,8 +52,9 @@ class FileStore {
   // Deletes what a crash left in .incoming; returns how many files.
   std::size_t removeLeftoverTemps();
 
-  // Calls `visit` with the path (relative to the root) of every regular file in the tree,
-  // transfers in progress (.incoming) excluded.
+  // Calls `visit` with the path (relative to the root) of every regular file in the tree;
+  // the gateway's own entries in the root (names starting with '.': transfers in progress,
+  // quarantine, the instance lock) are excluded.
   void forEachFile(const std::function<void(const std::string& relative_path)>& visit) const;
 
   static constexpr const char* kIncomingDir = ".incoming";
