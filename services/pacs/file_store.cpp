@@ -134,6 +134,23 @@ void FileStore::remove(const std::string& relative_path) {
   syncDirectory(target.parent_path());
 }
 
+std::string FileStore::quarantine(TempFile& temp, const std::string& name) {
+  const auto folder = root_ / kQuarantineDir;
+  if (::mkdir(folder.c_str(), 0750) == 0) {
+    syncDirectory(root_);
+  } else if (errno != EEXIST) {
+    throwErrno("mkdir " + folder.string());
+  }
+  const std::string relative = std::string(kQuarantineDir) + "/" + name;
+  const auto target = root_ / relative;
+  if (::rename(temp.path().c_str(), target.c_str()) != 0) {
+    throwErrno("rename to " + target.string());
+  }
+  temp.markPlaced();
+  syncDirectory(folder);
+  return relative;
+}
+
 std::size_t FileStore::removeLeftoverTemps() {
   std::size_t removed = 0;
   std::error_code ec;

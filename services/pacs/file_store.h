@@ -48,6 +48,9 @@ class FileStore {
   // Moves the temp file over whatever is at the final path, atomically.
   void placeReplacing(TempFile& temp, const std::string& relative_path);
   void remove(const std::string& relative_path);
+  // Moves the temp file (already synced) to <root>/.quarantine/<name>, durably; returns the
+  // path relative to the root. Outside the hash tree: never indexed as an instance.
+  std::string quarantine(TempFile& temp, const std::string& name);
 
   // Deletes what a crash left in .incoming; returns how many files.
   std::size_t removeLeftoverTemps();
@@ -58,6 +61,7 @@ class FileStore {
   void forEachFile(const std::function<void(const std::string& relative_path)>& visit) const;
 
   static constexpr const char* kIncomingDir = ".incoming";
+  static constexpr const char* kQuarantineDir = ".quarantine";
 
  private:
   void ensureParentDirectories(const std::string& relative_path);

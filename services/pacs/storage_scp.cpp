@@ -83,15 +83,21 @@ class FileReception : public dicom::StoreReception {
     object.file.reset();  // a refused or duplicate copy is gone before the peer is answered
 
     if (outcome.result == ArchiveResult::kDuplicateKept ||
+        outcome.result == ArchiveResult::kDuplicateQuarantined ||
         outcome.result == ArchiveResult::kReplaced) {
-      logging::pacs()->info("duplicate sop_instance={} action={} held_hash={} received_hash={}",
-                            request_.sop_instance_uid,
-                            outcome.result == ArchiveResult::kReplaced ? "replaced" : "kept first",
-                            outcome.previous_hash, object.storage_hash);
+      logging::pacs()->log(
+          outcome.result == ArchiveResult::kDuplicateQuarantined ? spdlog::level::warn
+                                                                 : spdlog::level::info,
+          "duplicate sop_instance={} action={} held_hash={} received_hash={}{}",
+          request_.sop_instance_uid,
+          outcome.result == ArchiveResult::kReplaced ? "replaced" : "kept first",
+          outcome.previous_hash, object.storage_hash,
+          outcome.quarantine_path.empty() ? "" : " quarantined=" + outcome.quarantine_path);
     }
     DimseReply reply;
     reply.status = outcome.dimse_status;
     reply.comment = outcome.comment;
+    reply.attributes = outcome.offending;
     reply.log_fields = "patient=" + logging::maskIdentifier(outcome.metadata.patient_id) +
                        " result=" + toString(outcome.result);
     return reply;
