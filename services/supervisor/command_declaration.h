@@ -39,4 +39,14 @@ struct CommandDeclaration {
   std::string argument_hint;  // added to "unexpected argument" errors
 };
 
+// The run function of a command taking its own options struct from the command line:
+// runWith(runHealthcheck, &CommandLine::healthcheck).
+template <typename Options>
+std::function<int(const config::GatewayConfig&, const CommandLine&)> runWith(
+    int (*run)(const config::GatewayConfig&, const Options&), Options CommandLine::*options) {
+  return [run, options](const config::GatewayConfig& config, const CommandLine& command_line) {
+    return run(config, command_line.*options);
+  };
+}
+
 }  // namespace gateway::supervisor

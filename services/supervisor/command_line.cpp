@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <sstream>
 
 #include "services/supervisor/command_registry.h"
 
@@ -94,7 +95,9 @@ std::string extraArgument(const CLI::App& root, const CLI::App& app, const std::
            std::to_string(positional->count() + extras);
   }
   const CommandDeclaration* command = findCommand(path);
-  const std::string hint = command != nullptr ? command->argument_hint : "";
+  std::string hint = command != nullptr ? command->argument_hint : "";
+  // `screening-gateway --log-level debug healthcheck`: serve by default took the options.
+  if (findCommand(arg) != nullptr) hint = "a command goes before its options";
   return "unexpected argument '" + arg + "' for " + path + (hint.empty() ? "" : " (" + hint + ")");
 }
 

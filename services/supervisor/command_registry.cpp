@@ -1,6 +1,7 @@
 #include "services/supervisor/command_registry.h"
 
 #include <CLI/CLI.hpp>
+#include <sstream>
 
 #include "services/supervisor/cli_options.h"
 #include "services/supervisor/commands.h"

@@ -156,9 +156,7 @@ CommandDeclaration emulateCommand() {
       }
     });
   };
-  command.run = [](const config::GatewayConfig& config, const CommandLine& command_line) {
-    return runEmulate(config, command_line.emulate);
-  };
+  command.run = runWith(runEmulate, &CommandLine::emulate);
   return command;
 }
 

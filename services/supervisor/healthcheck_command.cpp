@@ -97,9 +97,7 @@ CommandDeclaration healthcheckCommand() {
     addValueOption(app, "--calling-aet", "AE", "our AE title (default HEALTHCHECK)",
                    aeTitleInto(options.calling_aet));
   };
-  command.run = [](const config::GatewayConfig& config, const CommandLine& command_line) {
-    return runHealthcheck(config, command_line.healthcheck);
-  };
+  command.run = runWith(runHealthcheck, &CommandLine::healthcheck);
   return command;
 }
 

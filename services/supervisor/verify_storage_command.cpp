@@ -54,9 +54,7 @@ CommandDeclaration verifyStorageCommand() {
     addSwitch(app, "--json", "print the report as JSON (and no progress line)",
               command_line.verify_storage.json);
   };
-  command.run = [](const config::GatewayConfig& config, const CommandLine& command_line) {
-    return runVerifyStorage(config, command_line.verify_storage);
-  };
+  command.run = runWith(runVerifyStorage, &CommandLine::verify_storage);
   return command;
 }
 

@@ -318,9 +318,7 @@ CommandDeclaration addAction() {
           ->group("Fields");
     }
   };
-  action.run = [](const config::GatewayConfig& config, const CommandLine& command_line) {
-    return runAdd(config, command_line.worklist);
-  };
+  action.run = runWith(runAdd, &CommandLine::worklist);
   return action;
 }
 
@@ -360,9 +358,7 @@ CommandDeclaration importAction() {
     addSwitch(app, "--replace", "overwrite items whose accession numbers are on the worklist",
               options.replace);
   };
-  action.run = [](const config::GatewayConfig& config, const CommandLine& command_line) {
-    return runImport(config, command_line.worklist);
-  };
+  action.run = runWith(runImport, &CommandLine::worklist);
   return action;
 }
 
@@ -405,9 +401,7 @@ CommandDeclaration listAction() {
       }
     });
   };
-  action.run = [](const config::GatewayConfig& config, const CommandLine& command_line) {
-    return runList(config, command_line.worklist);
-  };
+  action.run = runWith(runList, &CommandLine::worklist);
   return action;
 }
 
@@ -423,9 +417,7 @@ CommandDeclaration removeAction() {
                    "the accession number of the item")
         ->required();
   };
-  action.run = [](const config::GatewayConfig& config, const CommandLine& command_line) {
-    return runRemove(config, command_line.worklist);
-  };
+  action.run = runWith(runRemove, &CommandLine::worklist);
   return action;
 }
 
@@ -454,9 +446,7 @@ CommandDeclaration resetAction() {
     addValueOption(app, "--keep", "N", "backups to keep, 1-3650 (overrides MWL_BACKUP_KEEP)",
                    integerInto(options.keep_backups, 1, 3650));
   };
-  action.run = [](const config::GatewayConfig& config, const CommandLine& command_line) {
-    return runReset(config, command_line.worklist);
-  };
+  action.run = runWith(runReset, &CommandLine::worklist);
   return action;
 }
 

@@ -157,6 +157,18 @@ TEST_F(CommandLineE2e, EveryHelpIsGeneratedAndExitsZero) {
   EXPECT_EQ(runGateway({"help", "bogus"}, env_).first, 2);
 }
 
+TEST_F(CommandLineE2e, AdminCommandsLogAtTheLevelGivenOnTheirCommandLineOnly) {
+  auto env = env_;
+  env.emplace_back("LOG_LEVEL", "info");  // serve's level: admin output stays clean
+  auto [code, out] = runGateway({"worklist", "list"}, env);
+  EXPECT_EQ(code, 0);
+  EXPECT_EQ(out, "no worklist items\n");
+  std::filesystem::remove(dir_ / "worklist.db");
+  std::tie(code, out) = runGateway({"worklist", "list", "--log-level", "info"}, env);
+  EXPECT_EQ(code, 0);
+  EXPECT_NE(out.find("info [db]"), std::string::npos) << out;  // the new database's migration
+}
+
 TEST_F(CommandLineE2e, ImportShowsProgressOnlyOnATerminal) {
   const auto csv = writeCsv(2000);
   const auto terminal = runOnTerminal({"worklist", "import", csv.string()}, env_, dir_ / "out");

@@ -206,7 +206,10 @@ TEST(CommandRegistry, RepeatsMissingValuesAndStrayWordsAreErrors) {
             "--pacs-port is given twice");
   EXPECT_EQ(parse({"healthcheck", "--timeout"}).error, "--timeout needs a value");
   EXPECT_EQ(parse({"worklist", "add", "--patient-id"}).error, "--patient-id needs a value");
-  EXPECT_EQ(parse({"serve", "healthcheck"}).error, "unexpected argument 'healthcheck' for serve");
+  EXPECT_EQ(parse({"serve", "healthcheck"}).error,
+            "unexpected argument 'healthcheck' for serve (a command goes before its options)");
+  EXPECT_EQ(parse({"--log-level", "debug", "healthcheck"}).error,
+            "unexpected argument 'healthcheck' for serve (a command goes before its options)");
   EXPECT_EQ(parse({"bogus"}).error, "unknown command 'bogus'");
   EXPECT_EQ(parse({"worklist"}).error,
             "worklist needs an action: add, import, list, remove or reset");
