@@ -1,24 +1,33 @@
 #include "services/supervisor/progress_line.h"
 
 #include <fmt/format.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <iostream>
 #include <iterator>
 
 namespace gateway::supervisor {
 
 ProgressLine::ProgressLine(std::ostream& out, bool enabled, std::string label, Unit unit,
-                           std::string noun, Clock clock)
+                           std::string noun, Clock clock, std::size_t width)
     : out_(out),
       enabled_(enabled),
       label_(std::move(label)),
       unit_(unit),
       noun_(std::move(noun)),
-      clock_(clock ? std::move(clock) : Clock([] { return std::chrono::steady_clock::now(); })) {}
+      clock_(clock ? std::move(clock) : Clock([] { return std::chrono::steady_clock::now(); })),
+      width_(width) {}
 
 ProgressLine::~ProgressLine() { clear(); }
 
-bool ProgressLine::wantedOnStderr(bool json) { return !json && ::isatty(STDERR_FILENO) == 1; }
+ProgressLine ProgressLine::onStderr(bool json, std::string label, Unit unit, std::string noun) {
+  const bool terminal = !json && ::isatty(STDERR_FILENO) == 1;
+  winsize size{};
+  const bool known = terminal && ::ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0;
+  return ProgressLine(std::cerr, terminal, std::move(label), unit, std::move(noun), {},
+                      known ? size.ws_col : 0);
+}
 
 void ProgressLine::update(std::uint64_t done, std::uint64_t total, const std::string& prefix) {
   if (!enabled_) return;
@@ -32,7 +41,9 @@ void ProgressLine::update(std::uint64_t done, std::uint64_t total, const std::st
   last_draw_ = now;
   drawn_ = true;
   // "\033[K" clears what a longer previous line left to the right.
-  out_ << '\r' << text(done, total, prefix, now - start_) << "\033[K" << std::flush;
+  std::string line = text(done, total, prefix, now - start_);
+  if (width_ > 1 && line.size() >= width_) line.resize(width_ - 1);  // the cursor's column too
+  out_ << '\r' << line << "\033[K" << std::flush;
 }
 
 void ProgressLine::clear() {

@@ -20,14 +20,15 @@ class ProgressLine {
   enum class Unit { kCount, kBytes };
 
   // `label` starts the line; `noun` names what is counted ("items"; unused for bytes).
+  // `width`: the terminal's columns; a longer line is cut, since one that wraps could not
+  // be rewritten in place (0: no limit).
   ProgressLine(std::ostream& out, bool enabled, std::string label, Unit unit, std::string noun,
-               Clock clock = {});
+               Clock clock = {}, std::size_t width = 0);
+  // The line on stderr: enabled when it is a terminal and stdout is not --json.
+  static ProgressLine onStderr(bool json, std::string label, Unit unit, std::string noun);
   ~ProgressLine();  // clear()
   ProgressLine(const ProgressLine&) = delete;
   ProgressLine& operator=(const ProgressLine&) = delete;
-
-  // Whether the line is wanted on stderr: it is a terminal, and stdout is not --json.
-  static bool wantedOnStderr(bool json);
 
   // `done` of `total` so far; `prefix` goes before the counts ("12/40 files, "). The first
   // and the last (done == total) updates are always drawn, others at most every 200 ms.
@@ -52,6 +53,7 @@ class ProgressLine {
   Unit unit_;
   std::string noun_;
   Clock clock_;
+  std::size_t width_;
   bool started_ = false;
   bool drawn_ = false;
   std::chrono::steady_clock::time_point start_;

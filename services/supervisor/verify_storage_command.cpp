@@ -22,8 +22,8 @@ int runVerifyStorage(const config::GatewayConfig& config, const VerifyStorageOpt
     }
     pacs::FileStore store(config.pacs.storage_path);
     pacs::InstanceIndex index(config.pacs.db_path);
-    ProgressLine line(std::cerr, ProgressLine::wantedOnStderr(options.json), "verify-storage",
-                      ProgressLine::Unit::kBytes, "");
+    auto line =
+        ProgressLine::onStderr(options.json, "verify-storage", ProgressLine::Unit::kBytes, "");
     const auto report = pacs::verifyStorage(store, index, [&line](const pacs::VerifyProgress& p) {
       line.update(p.bytes_done, p.bytes_total,
                   std::to_string(p.files_done) + "/" + std::to_string(p.files_total) + " files, ");

@@ -115,8 +115,8 @@ int runImport(const config::GatewayConfig& config, const WorklistOptions& option
       for (const auto& error : import.errors) std::cerr << "  " << error.toString() << "\n";
       return 1;
     }
-    ProgressLine line(std::cerr, ProgressLine::wantedOnStderr(false), "worklist import",
-                      ProgressLine::Unit::kCount, "items");
+    auto line =
+        ProgressLine::onStderr(false, "worklist import", ProgressLine::Unit::kCount, "items");
     store->addAll(import.worklistItems(), options.replace,  // one transaction
                   [&line](std::uint64_t done, std::uint64_t total) { line.update(done, total); });
     line.clear();
@@ -172,8 +172,8 @@ int runReset(const config::GatewayConfig& config, const WorklistOptions& options
   reset.backup_dir = options.backup_dir.empty() ? config.mwl.effectiveBackupDir()
                                                 : std::filesystem::path(options.backup_dir);
   reset.keep_backups = options.keep_backups > 0 ? options.keep_backups : config.mwl.backup_keep;
-  ProgressLine line(std::cerr, ProgressLine::wantedOnStderr(false), "worklist reset backup",
-                    ProgressLine::Unit::kCount, "pages");
+  auto line =
+      ProgressLine::onStderr(false, "worklist reset backup", ProgressLine::Unit::kCount, "pages");
   reset.progress = [&line](std::uint64_t done, std::uint64_t total) { line.update(done, total); };
   try {
     mwl::WorklistStore store(config.mwl.db_path);

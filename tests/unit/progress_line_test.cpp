@@ -75,6 +75,16 @@ TEST_F(ProgressLineTest, CountsBytesWithAPrefix) {
             "verify-storage: 12/40 files, 3.0 GiB/12.0 GiB (25%), 307.2 MiB/s, 30s left");
 }
 
+TEST_F(ProgressLineTest, CutsTheLineToTheTerminalWidthSoItNeverWraps) {
+  {
+    ProgressLine progress(
+        out_, true, "worklist import", ProgressLine::Unit::kCount, "items", [this] { return now_; },
+        20);
+    progress.update(5, 100000);
+  }
+  EXPECT_EQ(out_.str(), "\rworklist import: 5/\033[K\r\033[K");  // 19 columns, then erased
+}
+
 TEST(ProgressLineFormat, BytesAndDurations) {
   EXPECT_EQ(ProgressLine::formatBytes(0), "0 B");
   EXPECT_EQ(ProgressLine::formatBytes(1023), "1023 B");
