@@ -9,6 +9,7 @@ packages=(
   libsqlitecpp-dev libsqlite3-dev sqlite3
   libspdlog-dev libfmt-dev
   libyaml-cpp-dev
+  nlohmann-json3-dev
   libgtest-dev
   libboost-thread-dev
   libssl-dev

@@ -5,6 +5,8 @@
 #include <dcmtk/dcmdata/dcvrat.h>
 
 #include "common/config/value_parsers.h"
+#include "common/dicom_values/uid_generator.h"
+#include "common/dicom_values/value_checks.h"
 #include "common/logging/logging.h"
 #include "services/mwl/worklist_validation.h"
 
@@ -85,7 +87,7 @@ OFCondition MppsExchange::nCreate(T_DIMSE_N_CreateRQ& request,
   // The SCU normally names the instance; when it does not, we assign the UID (PS3.7 10.1.5).
   std::string uid = (request.opts & O_NCREATE_AFFECTEDSOPINSTANCEUID) != 0
                         ? config::trim(request.AffectedSOPInstanceUID)
-                        : generateUid();
+                        : dicom_values::generateUid();
   MppsOutcome outcome;
   if (std::string(request.AffectedSOPClassUID) != UID_ModalityPerformedProcedureStepSOPClass) {
     outcome.status = kSopClassNotSupported;
@@ -93,7 +95,7 @@ OFCondition MppsExchange::nCreate(T_DIMSE_N_CreateRQ& request,
   } else if (!same_context) {
     outcome.status = st::kProcessingFailure;
     outcome.comment = "attributes sent on another presentation context than the command";
-  } else if (!config::isValidUid(uid)) {
+  } else if (!dicom_values::isValidUid(uid)) {
     outcome.status = kInvalidObjectInstance;
     outcome.comment = "Affected SOP Instance UID is not a valid UID";
   } else {

@@ -16,6 +16,7 @@
 
 #include "common/config/value_parsers.h"
 #include "common/dicom/dimse_status.h"
+#include "common/dicom_values/value_checks.h"
 #include "common/logging/identifier_mask.h"
 #include "common/logging/logging.h"
 #include "services/pacs/hashing_file_sink.h"
@@ -91,7 +92,7 @@ class StoreAssociationHandler : public dicom::AssociationHandler {
     // negotiated context. The dataset still has to be read off the wire.
     std::uint16_t early_status = status::kSuccess;
     std::string early_comment;
-    if (!config::isValidUid(sop_instance)) {
+    if (!dicom_values::isValidUid(sop_instance)) {
       early_status = status::kCannotUnderstand;
       early_comment = "Affected SOP Instance UID is not a valid UID";
     } else if (sop_class != context.abstractSyntax) {

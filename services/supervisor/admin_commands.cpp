@@ -3,13 +3,13 @@
 
 #include <cstdlib>
 #include <ctime>
-
 #include <iostream>
 
 #include "common/config/config_loader.h"
 #include "common/dicom/dcmtk_globals.h"
 #include "common/dicom/echo_client.h"
 #include "common/dicom/find_client.h"
+#include "common/dicom_values/current_date.h"
 #include "common/logging/logging.h"
 #include "services/pacs/file_store.h"
 #include "services/pacs/instance_index.h"
@@ -21,18 +21,6 @@
 #endif
 
 namespace gateway::supervisor {
-namespace {
-
-std::string todayDicomDate() {
-  const std::time_t now = std::time(nullptr);
-  std::tm local{};
-  localtime_r(&now, &local);
-  char text[16];
-  std::strftime(text, sizeof(text), "%Y%m%d", &local);
-  return text;
-}
-
-}  // namespace
 
 int runVerifyStorage(const config::GatewayConfig& config, bool json) {
   try {
@@ -78,7 +66,8 @@ int runHealthcheck(const config::GatewayConfig& config, const CommandLine& comma
     DcmItem* step = nullptr;
     query.findOrCreateSequenceItem(DCM_ScheduledProcedureStepSequence, step, -2);
     if (step != nullptr) {
-      step->putAndInsertString(DCM_ScheduledProcedureStepStartDate, todayDicomDate().c_str());
+      step->putAndInsertString(DCM_ScheduledProcedureStepStartDate,
+                               dicom_values::currentDate().c_str());
       step->putAndInsertString(DCM_Modality, "");
     }
     const auto find = dicom::sendFind(host, config.mwl.port, command_line.calling_aet,

@@ -6,6 +6,7 @@
 
 #include "common/config/setting_table.h"
 #include "common/config/value_parsers.h"
+#include "common/dicom_values/value_checks.h"
 #include "services/mwl/worklist_item.h"
 #include "services/mwl/worklist_validation.h"
 
@@ -450,7 +451,7 @@ ParseResult parseCommandLine(const std::vector<std::string>& args, config::Confi
     } else if (arg == "--calling-aet") {
       std::string aet;
       if (!takeValue(aet)) return result;
-      const auto parsed = config::parseAeTitle(aet);
+      const auto parsed = dicom_values::parseAeTitle(aet);
       if (!parsed.value) {
         result.error = "--calling-aet: " + parsed.error;
         return result;
@@ -477,7 +478,7 @@ ParseResult parseCommandLine(const std::vector<std::string>& args, config::Confi
     } else if (arg == "--station-aet") {
       std::string aet;
       if (!takeValue(aet)) return result;
-      const auto parsed = config::parseAeTitle(aet);
+      const auto parsed = dicom_values::parseAeTitle(aet);
       if (!parsed.value) {
         result.error = "--station-aet: " + parsed.error;
         return result;

@@ -14,6 +14,7 @@
 #include <fstream>
 #include <thread>
 
+#include "common/crypto/sha256.h"
 #include "common/dicom/dimse_status.h"
 #include "common/logging/logging.h"
 #include "services/pacs/storage_path.h"
@@ -94,7 +95,7 @@ TEST(StorageScp, StoresEveryScreeningSopClassBitForBit) {
     const auto file = pacs.storage() / row->storage_path;
     EXPECT_TRUE(datasetBytesOfFile(file) == encodeLikeDimse(*ds, EXS_LittleEndianExplicit))
         << "stored dataset differs from the bytes sent";
-    EXPECT_EQ(row->storage_hash, pacs::sha256OfFile(file).value());
+    EXPECT_EQ(row->storage_hash, crypto::sha256OfFile(file).value());
     EXPECT_EQ(row->file_size, static_cast<std::int64_t>(std::filesystem::file_size(file)));
   }
   EXPECT_EQ(pacs.rowCount(), static_cast<std::int64_t>(classes.size()));
@@ -225,7 +226,8 @@ TEST(StorageScp, DuplicateKeepsTheFirstCopyByDefault) {
   EXPECT_EQ(pacs.rowCount(), 1);
   EXPECT_EQ(pacs.storedFileCount(), 1u);
   EXPECT_EQ(pacs.temporaryFileCount(), 0u);
-  EXPECT_EQ(pacs::sha256OfFile(pacs.storage() / after.storage_path).value(), original.storage_hash);
+  EXPECT_EQ(crypto::sha256OfFile(pacs.storage() / after.storage_path).value(),
+            original.storage_hash);
   scu->releaseAssociation();
   // The log says which copy was kept, with both hashes.
   bool logged = false;
@@ -259,7 +261,7 @@ TEST(StorageScp, DuplicateReplacesAtomicallyWhenConfigured) {
   EXPECT_EQ(after.metadata.patient_name, "OTHER^NAME");
   EXPECT_EQ(pacs.rowCount(), 1);
   EXPECT_EQ(pacs.storedFileCount(), 1u);
-  EXPECT_EQ(pacs::sha256OfFile(pacs.storage() / after.storage_path).value(), after.storage_hash);
+  EXPECT_EQ(crypto::sha256OfFile(pacs.storage() / after.storage_path).value(), after.storage_hash);
   scu->releaseAssociation();
 }
 
