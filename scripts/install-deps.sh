@@ -11,7 +11,7 @@ packages=(
   libyaml-cpp-dev
   nlohmann-json3-dev
   libgtest-dev
-  libboost-thread-dev
+  libboost-thread-dev zlib1g-dev
   libssl-dev
   python3
 )

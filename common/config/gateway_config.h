@@ -20,6 +20,13 @@ struct NetworkSettings {
   std::chrono::seconds idle_timeout{120};     // silence allowed between two DIMSE messages
   std::uint32_t max_pdu_size = 131072;        // largest P-DATA PDU we accept
   std::chrono::seconds shutdown_timeout{20};  // grace for in-flight transfers on SIGTERM
+  // Admission (ADR 0014): connections still sending their association request, in all and
+  // from one source address, and associations one address may hold at once.
+  int max_pending = 64;
+  int max_pending_per_address = 8;
+  int max_associations_per_address = 8;
+  // Deepest sequence nesting accepted in any received dataset (pre-scanned before parsing).
+  int max_nesting = 64;
 };
 
 struct PacsSettings {
@@ -28,7 +35,7 @@ struct PacsSettings {
   std::filesystem::path storage_path = "/var/lib/pacs/storage";
   std::filesystem::path db_path = "/var/lib/pacs/pacs.db";
   DuplicatePolicy duplicate_policy = DuplicatePolicy::kKeepFirst;
-  std::uint64_t max_object_size = 8ULL << 30;    // bytes of dataset per C-STORE
+  std::uint64_t max_object_size = 8ULL << 30;  // bytes of dataset per C-STORE, as sent and decoded
   std::vector<std::string> allowed_sop_classes;  // empty: every storage class DCMTK knows
 };
 
@@ -48,6 +55,9 @@ struct MwlSettings {
   std::string reset_at;
   std::filesystem::path backup_dir;  // empty: a "backups" folder beside the database
   int backup_keep = 7;               // backups kept by each reset
+  // What a peer may make us hold in memory: one C-FIND identifier, one MPPS dataset.
+  std::uint64_t max_query_size = 256 * 1024;
+  std::uint64_t max_mpps_dataset_size = 512 * 1024;
 
   std::filesystem::path effectiveBackupDir() const {
     return backup_dir.empty() ? db_path.parent_path() / "backups" : backup_dir;

@@ -69,6 +69,13 @@ Error setUidList(std::vector<std::string>& field, const std::string& value) {
   return std::nullopt;
 }
 
+Error setByteSize(std::uint64_t& field, const std::string& value) {
+  const auto parsed = parseByteSize(value);
+  if (!parsed.value) return parsed.error;
+  field = *parsed.value;
+  return std::nullopt;
+}
+
 std::string joinList(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& i : items) out += (out.empty() ? "" : ",") + i;
@@ -134,6 +141,31 @@ const std::vector<SettingSpec> kSettings = {
        return setSeconds(c.network.shutdown_timeout, v, 3600);
      },
      [](const GatewayConfig& c) { return std::to_string(c.network.shutdown_timeout.count()); }},
+    {"network.max_pending", "GATEWAY_MAX_PENDING", "--max-pending",
+     "connections per service still sending their association request (1-4096)",
+     [](GatewayConfig& c, const std::string& v) {
+       return setInteger(c.network.max_pending, v, 1, 4096);
+     },
+     [](const GatewayConfig& c) { return std::to_string(c.network.max_pending); }},
+    {"network.max_pending_per_address", "GATEWAY_MAX_PENDING_PER_ADDRESS",
+     "--max-pending-per-address", "of those, how many one source address may have (1-4096)",
+     [](GatewayConfig& c, const std::string& v) {
+       return setInteger(c.network.max_pending_per_address, v, 1, 4096);
+     },
+     [](const GatewayConfig& c) { return std::to_string(c.network.max_pending_per_address); }},
+    {"network.max_associations_per_address", "GATEWAY_MAX_ASSOCIATIONS_PER_ADDRESS",
+     "--max-associations-per-address",
+     "concurrent associations per service from one source address (1-256)",
+     [](GatewayConfig& c, const std::string& v) {
+       return setInteger(c.network.max_associations_per_address, v, 1, 256);
+     },
+     [](const GatewayConfig& c) { return std::to_string(c.network.max_associations_per_address); }},
+    {"network.max_nesting", "GATEWAY_MAX_NESTING", "--max-nesting",
+     "deepest sequence nesting accepted in a received dataset (1-1000)",
+     [](GatewayConfig& c, const std::string& v) {
+       return setInteger(c.network.max_nesting, v, 1, 1000);
+     },
+     [](const GatewayConfig& c) { return std::to_string(c.network.max_nesting); }},
     {"pacs.aet", "PACS_AET", "--pacs-aet", "AE title of the storage service",
      [](GatewayConfig& c, const std::string& v) { return setAeTitle(c.pacs.aet, v); },
      [](const GatewayConfig& c) { return c.pacs.aet; }},
@@ -162,13 +194,8 @@ const std::vector<SettingSpec> kSettings = {
      },
      [](const GatewayConfig& c) { return toString(c.pacs.duplicate_policy); }},
     {"pacs.max_object_size", "PACS_MAX_OBJECT_SIZE", "--pacs-max-object-size",
-     "largest dataset accepted in one C-STORE (bytes, or with KiB/MiB/GiB)",
-     [](GatewayConfig& c, const std::string& v) -> Error {
-       const auto parsed = parseByteSize(v);
-       if (!parsed.value) return parsed.error;
-       c.pacs.max_object_size = *parsed.value;
-       return std::nullopt;
-     },
+     "largest dataset accepted in one C-STORE, as sent and inflated (bytes, or KiB/MiB/GiB)",
+     [](GatewayConfig& c, const std::string& v) { return setByteSize(c.pacs.max_object_size, v); },
      [](const GatewayConfig& c) { return std::to_string(c.pacs.max_object_size); }},
     {"pacs.allowed_sop_classes", "PACS_ALLOWED_SOP_CLASSES", "--pacs-allowed-sop-classes",
      "comma-separated SOP Class UIDs to accept (default: every storage class)",
@@ -176,6 +203,16 @@ const std::vector<SettingSpec> kSettings = {
        return setUidList(c.pacs.allowed_sop_classes, v);
      },
      [](const GatewayConfig& c) { return joinList(c.pacs.allowed_sop_classes); }},
+    {"mwl.max_query_size", "MWL_MAX_QUERY_SIZE", "--mwl-max-query-size",
+     "largest C-FIND identifier accepted (bytes, or with KiB/MiB)",
+     [](GatewayConfig& c, const std::string& v) { return setByteSize(c.mwl.max_query_size, v); },
+     [](const GatewayConfig& c) { return std::to_string(c.mwl.max_query_size); }},
+    {"mwl.max_mpps_dataset_size", "MPPS_MAX_DATASET_SIZE", "--mpps-max-dataset-size",
+     "largest MPPS N-CREATE/N-SET dataset accepted (bytes, or with KiB/MiB)",
+     [](GatewayConfig& c, const std::string& v) {
+       return setByteSize(c.mwl.max_mpps_dataset_size, v);
+     },
+     [](const GatewayConfig& c) { return std::to_string(c.mwl.max_mpps_dataset_size); }},
     {"mwl.aet", "MWL_AET", "--mwl-aet", "AE title of the worklist service",
      [](GatewayConfig& c, const std::string& v) { return setAeTitle(c.mwl.aet, v); },
      [](const GatewayConfig& c) { return c.mwl.aet; }},

@@ -1,6 +1,8 @@
 #include "common/dicom/dcmtk_globals.h"
 
 #include <dcmtk/dcmdata/dcdict.h>
+#include <dcmtk/dcmdata/dcobject.h>
+#include <dcmtk/dcmdata/dcvr.h>
 #include <dcmtk/dcmnet/dcmtrans.h>
 #include <dcmtk/dcmnet/dul.h>
 
@@ -19,6 +21,17 @@ void configureDcmtkGlobals(const config::NetworkSettings& network) {
   dcmSocketReceiveTimeout.set(seconds);
   dcmSocketSendTimeout.set(seconds);
   dcmAssociatePDUSizeLimit.set(kMaxAssociateRequestBytes);
+  // The dataset pre-scan (dataset_scanner.h) decides "sequence or not" as DCMTK does with
+  // these settings; pin them so nothing else in the process can change what DCMTK parses.
+  dcmEnableUnknownVRConversion.set(OFFalse);
+  dcmPreferVRFromDataDictionary.set(OFFalse);
+  dcmPreferLengthFieldSizeFromDataDictionary.set(OFFalse);
+  dcmReadImplPrivAttribMaxLengthAsSQ.set(OFFalse);
+  dcmConvertUndefinedLengthOBOWtoSQ.set(OFFalse);
+  dcmConvertVOILUTSequenceOWtoSQ.set(OFFalse);
+  dcmAcceptUnexpectedImplicitEncoding.set(OFFalse);
+  dcmIgnoreParsingErrors.set(OFFalse);
+  dcmEnableCP246Support.set(OFTrue);
 }
 
 }  // namespace gateway::dicom

@@ -7,7 +7,8 @@ namespace gateway::dicom {
 // Sets DCMTK's process-wide network globals once, before any service thread starts:
 // no reverse DNS on accept (a slow resolver would stall negotiation), socket send/receive
 // timeouts (a peer that stops mid-PDU cannot hold a worker forever), and the largest
-// association request we parse. Throws std::runtime_error when DCMTK's data dictionary is
+// association request we parse; and pins the dcmdata parser settings the dataset pre-scan
+// relies on. Throws std::runtime_error when DCMTK's data dictionary is
 // missing, since nothing can be parsed without it.
 void configureDcmtkGlobals(const config::NetworkSettings& network);
 

@@ -10,18 +10,15 @@
 #include <stdexcept>
 
 #include "common/config/value_parsers.h"
-#include "common/dicom/association_request_gate.h"
 #include "common/dicom/dcmtk_globals.h"
 #include "common/logging/logging.h"
+#include "common/logging/peer_text.h"
 
 namespace gateway::dicom {
 namespace {
 
-// Workers beyond max_associations, kept to answer surplus requests with a proper
-// transient A-ASSOCIATE-RJ instead of a silent close.
-constexpr int kRejectWorkers = 2;
-constexpr auto kAcceptPoll = std::chrono::milliseconds(200);
-constexpr int kIdlePollSeconds = 1;
+using Clock = std::chrono::steady_clock;
+using logging::escaped;
 
 // dcmExternalSocketHandle is a process-wide DCMTK global read by ASC_receiveAssociation
 // and ASC_initializeNetwork. Both services set it, so every use is under this one mutex.
@@ -31,18 +28,8 @@ std::mutex& externalSocketMutex() {
   return mutex;
 }
 
-using Clock = std::chrono::steady_clock;
-
 long long millisecondsSince(Clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
-}
-
-// Sends A-ABORT and closes at once. DCMTK's abort waits (up to the ACSE timeout) for the
-// peer to close its end; shutting down our read side first ends that wait immediately,
-// which keeps shutdown and idle-timeout handling prompt.
-void abortNow(T_ASC_Association* assoc, int fd) {
-  ::shutdown(fd, SHUT_RD);
-  ASC_abortAssociation(assoc);
 }
 
 void rejectAssociation(T_ASC_Association* assoc, T_ASC_RejectParametersResult result,
@@ -53,11 +40,25 @@ void rejectAssociation(T_ASC_Association* assoc, T_ASC_RejectParametersResult re
 
 }  // namespace
 
+DatasetLimits datasetLimits(const config::GatewayConfig& config) {
+  const auto depth = static_cast<std::size_t>(config.network.max_nesting);
+  DatasetLimits limits;
+  limits.store = ReceiveLimits{config.pacs.max_object_size, depth, "PACS_MAX_OBJECT_SIZE"};
+  limits.find = ReceiveLimits{config.mwl.max_query_size, depth, "MWL_MAX_QUERY_SIZE"};
+  limits.normalized =
+      ReceiveLimits{config.mwl.max_mpps_dataset_size, depth, "MPPS_MAX_DATASET_SIZE"};
+  return limits;
+}
+
 DicomServer::DicomServer(ServerOptions options, DicomService& service, spdlog::logger& logger)
-    : options_(std::move(options)), service_(service), logger_(logger) {}
+    : options_(std::move(options)), service_(service), logger_(logger), refusals_(logger) {
+  session_options_.limits = options_.limits;
+  session_options_.dimse_timeout = options_.network.dimse_timeout;
+  session_options_.idle_timeout = options_.network.idle_timeout;
+}
 
 DicomServer::~DicomServer() {
-  if (accept_thread_.joinable() || !workers_.empty()) stop(std::chrono::seconds(0));
+  if (admission_thread_.joinable() || !workers_.empty()) stop(std::chrono::seconds(0));
   if (network_ != nullptr) ASC_dropNetwork(&network_);
 }
 
@@ -81,9 +82,26 @@ void DicomServer::bind() {
 void DicomServer::start() {
   if (network_ == nullptr) bind();
   stopping_ = false;
-  const int worker_count = options_.network.max_associations + kRejectWorkers;
-  for (int i = 0; i < worker_count; ++i) workers_.emplace_back([this, i] { workerLoop(i + 1); });
-  accept_thread_ = std::thread([this] { acceptLoop(); });
+  AdmissionOptions admission;
+  admission.service = options_.name;
+  admission.request_timeout = options_.network.acse_timeout;
+  admission.max_request_bytes = kMaxAssociateRequestBytes;
+  admission.max_pending = options_.network.max_pending;
+  admission.max_pending_per_address = options_.network.max_pending_per_address;
+  admission_ = std::make_unique<ConnectionAdmission>(
+      listener_, admission, [this](AdmittedConnection& c) { return offer(c); }, refusals_);
+
+  boost::thread::attributes attributes;
+  attributes.set_stack_size(kWorkerStackBytes);
+  const int worker_count = options_.network.max_associations;
+  for (int i = 0; i < worker_count; ++i) {
+    workers_.push_back(
+        std::make_unique<boost::thread>(attributes, [this, i] { workerLoop(i + 1); }));
+  }
+  admission_thread_ = std::thread([this] {
+    logging::setThreadName(options_.name + "-accept");
+    admission_->run(stopping_);
+  });
   logger_.info("listening service={} aet={} address={}:{} workers={}", options_.name, options_.aet,
                options_.bind_address, port(), worker_count);
 }
@@ -91,71 +109,76 @@ void DicomServer::start() {
 void DicomServer::stop(std::chrono::seconds grace) {
   stopping_ = true;
   queue_cv_.notify_all();
-  if (accept_thread_.joinable()) accept_thread_.join();
+  if (admission_thread_.joinable()) admission_thread_.join();
+  admission_.reset();  // closes connections still sending their request
   listener_.close();
 
   const auto deadline = Clock::now() + grace;
-  for (int i = 0; i < 100000 && busy_.load() > 0 && Clock::now() < deadline; ++i) {
+  auto anyBusy = [this] {
+    std::lock_guard lock(queue_mutex_);
+    return busy_ > 0;
+  };
+  for (int i = 0; i < 100000 && anyBusy() && Clock::now() < deadline; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  if (busy_.load() > 0) {
+  if (anyBusy()) {
     std::lock_guard lock(sockets_mutex_);
     logger_.warn("shutdown grace over service={} cutting_connections={}", options_.name,
                  sockets_.size());
     for (const int fd : sockets_) ::shutdown(fd, SHUT_RDWR);
   }
-  for (auto& worker : workers_) worker.join();
+  for (auto& worker : workers_) worker->join();
   workers_.clear();
   {
     std::lock_guard lock(queue_mutex_);
     for (const auto& pending : queue_) ::close(pending.fd);
     queue_.clear();
   }
+  refusals_.flush(true);
 }
 
-void DicomServer::acceptLoop() {
-  logging::setThreadName(options_.name + "-accept");
-  const std::size_t capacity = workers_.size();
-  while (!stopping_) {
-    auto connection = listener_.accept(kAcceptPoll);
-    if (!connection) continue;
-    bool queued = false;
-    {
-      std::lock_guard lock(queue_mutex_);
-      if (static_cast<std::size_t>(busy_.load()) + queue_.size() < capacity) {
-        queue_.push_back(*connection);
-        queued = true;
-      }
+Handoff DicomServer::offer(AdmittedConnection& connection) {
+  {
+    std::lock_guard lock(queue_mutex_);
+    if (busy_ >= static_cast<int>(workers_.size())) return Handoff::kBusy;
+    int& from_address = per_address_[connection.peer_address];
+    if (from_address >= options_.network.max_associations_per_address) {
+      if (from_address == 0) per_address_.erase(connection.peer_address);
+      return Handoff::kAddressLimit;
     }
-    if (queued) {
-      queue_cv_.notify_one();
-    } else {
-      ::close(connection->fd);
-      logger_.warn("connection refused service={} peer={} reason=\"every worker busy\"",
-                   options_.name, connection->peer_address);
-    }
+    ++from_address;
+    ++busy_;
+    queue_.push_back(connection);
   }
+  queue_cv_.notify_one();
+  return Handoff::kQueued;
+}
+
+void DicomServer::releaseAddress(const std::string& address) {
+  std::lock_guard lock(queue_mutex_);
+  --busy_;
+  auto it = per_address_.find(address);
+  if (it != per_address_.end() && --it->second <= 0) per_address_.erase(it);
 }
 
 void DicomServer::workerLoop(int index) {
   logging::setThreadName(options_.name + "-w" + std::to_string(index));
   while (true) {
-    TcpListener::Accepted connection{};
+    AdmittedConnection connection;
     {
       std::unique_lock lock(queue_mutex_);
       queue_cv_.wait(lock, [this] { return stopping_.load() || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, nothing left to answer
       connection = queue_.front();
       queue_.pop_front();
-      ++busy_;
     }
     try {
       serveConnection(connection);
     } catch (const std::exception& e) {
       logger_.error("association failed service={} peer={} error=\"{}\"", options_.name,
-                    connection.peer_address, e.what());
+                    connection.peer_address, escaped(e.what()));
     }
-    --busy_;
+    releaseAddress(connection.peer_address);
   }
 }
 
@@ -164,23 +187,11 @@ void DicomServer::forgetSocket(int fd) {
   sockets_.erase(fd);
 }
 
-void DicomServer::serveConnection(const TcpListener::Accepted& connection) {
-  const auto started = Clock::now();
+void DicomServer::serveConnection(const AdmittedConnection& connection) {
   {
     std::lock_guard lock(sockets_mutex_);
     sockets_.insert(connection.fd);
   }
-  const GateResult gate = waitForAssociationRequest(
-      connection.fd, started + options_.network.acse_timeout, kMaxAssociateRequestBytes);
-  if (gate != GateResult::kComplete) {
-    forgetSocket(connection.fd);
-    ::close(connection.fd);
-    logger_.info("association refused service={} peer={} reason=\"{}\" duration_ms={}",
-                 options_.name, connection.peer_address, toString(gate),
-                 millisecondsSince(started));
-    return;
-  }
-
   T_ASC_Association* assoc = nullptr;
   OFCondition cond;
   {
@@ -199,8 +210,9 @@ void DicomServer::serveConnection(const TcpListener::Accepted& connection) {
       ASC_dropAssociation(assoc);
       ASC_destroyAssociation(&assoc);
     }
-    logger_.info("association refused service={} peer={} reason=\"{}\"", options_.name,
-                 connection.peer_address, cond.text());
+    refusals_.event(spdlog::level::info, "unreadable request|" + connection.peer_address,
+                    "association refused service=" + options_.name + " peer=" +
+                        connection.peer_address + " reason=\"" + escaped(cond.text()) + "\"");
     return;
   }
 
@@ -209,25 +221,26 @@ void DicomServer::serveConnection(const TcpListener::Accepted& connection) {
   context.peer_address = connection.peer_address;
   context.calling_aet = config::trim(assoc->params->DULparams.callingAPTitle);
   context.called_aet = config::trim(assoc->params->DULparams.calledAPTitle);
-  context.assoc = assoc;
-  context.dimse_timeout = options_.network.dimse_timeout;
-  context.socket = connection.fd;
 
-  runAssociation(assoc, context);
+  runAssociation(assoc, context, connection.fd);
 
   forgetSocket(connection.fd);
   ASC_dropAssociation(assoc);
   ASC_destroyAssociation(&assoc);
 }
 
-void DicomServer::runAssociation(T_ASC_Association* assoc, AssociationContext& context) {
+void DicomServer::runAssociation(T_ASC_Association* assoc, const AssociationContext& context,
+                                 int socket) {
   const auto started = Clock::now();
   auto refuse = [&](const char* why, T_ASC_RejectParametersResult result,
                     T_ASC_RejectParametersSource source, T_ASC_RejectParametersReason reason) {
     rejectAssociation(assoc, result, source, reason);
-    logger_.info("association rejected service={} id={} peer={} calling={} called={} reason=\"{}\"",
-                 options_.name, context.id, context.peer_address, context.calling_aet,
-                 context.called_aet, why);
+    refusals_.event(spdlog::level::info,
+                    std::string(why) + "|" + context.peer_address + "|" + context.calling_aet,
+                    "association rejected service=" + options_.name +
+                        " id=" + std::to_string(context.id) + " peer=" + context.peer_address +
+                        " calling=" + escaped(context.calling_aet) +
+                        " called=" + escaped(context.called_aet) + " reason=\"" + why + "\"");
   };
 
   char app_context[128] = {0};
@@ -247,12 +260,7 @@ void DicomServer::runAssociation(T_ASC_Association* assoc, AssociationContext& c
            ASC_SOURCE_SERVICEPROVIDER_PRESENTATION_RELATED, ASC_REASON_SP_PRES_TEMPORARYCONGESTION);
     return;
   }
-  if (active_.fetch_add(1) >= options_.network.max_associations) {
-    --active_;
-    refuse("too many concurrent associations", ASC_RESULT_REJECTEDTRANSIENT,
-           ASC_SOURCE_SERVICEPROVIDER_PRESENTATION_RELATED, ASC_REASON_SP_PRES_LOCALLIMITEXCEEDED);
-    return;
-  }
+  active_.fetch_add(1);
   struct ActiveGuard {
     std::atomic<int>& counter;
     ~ActiveGuard() { --counter; }
@@ -283,74 +291,21 @@ void DicomServer::runAssociation(T_ASC_Association* assoc, AssociationContext& c
   cond = ASC_acknowledgeAssociation(assoc);
   if (cond.bad()) {
     logger_.info("association failed service={} id={} peer={} reason=\"{}\"", options_.name,
-                 context.id, context.peer_address, cond.text());
+                 context.id, context.peer_address, escaped(cond.text()));
     return;
   }
   logger_.debug("association accepted service={} id={} peer={} calling={} contexts={}",
-                options_.name, context.id, context.peer_address, context.calling_aet,
+                options_.name, context.id, context.peer_address, escaped(context.calling_aet),
                 ASC_countAcceptedPresentationContexts(assoc->params));
 
   std::unique_ptr<AssociationHandler> handler = service_.createHandler(context);
-  std::string outcome;
-  auto last_activity = Clock::now();
-  for (;;) {
-    if (stopping_) {
-      outcome = "aborted (server shutting down)";
-      abortNow(assoc, context.socket);
-      break;
-    }
-    if (!ASC_dataWaiting(assoc, kIdlePollSeconds)) {
-      if (Clock::now() - last_activity > options_.network.idle_timeout) {
-        outcome = "aborted (idle timeout)";
-        abortNow(assoc, context.socket);
-        break;
-      }
-      continue;
-    }
-    T_DIMSE_Message request{};
-    T_ASC_PresentationContextID presentation_id = 0;
-    DcmDataset* status_detail = nullptr;
-    cond = DIMSE_receiveCommand(assoc, DIMSE_NONBLOCKING,
-                                static_cast<int>(options_.network.dimse_timeout.count()),
-                                &presentation_id, &request, &status_detail);
-    delete status_detail;
-    if (cond == DUL_PEERREQUESTEDRELEASE) {
-      ASC_acknowledgeRelease(assoc);
-      outcome = "released";
-      break;
-    }
-    if (cond == DUL_PEERABORTEDASSOCIATION) {
-      outcome = "aborted by peer";
-      break;
-    }
-    if (cond.bad()) {
-      outcome = std::string("aborted (") + cond.text() + ")";
-      abortNow(assoc, context.socket);
-      break;
-    }
-    last_activity = Clock::now();
-    if (request.CommandField == DIMSE_C_ECHO_RQ) {
-      cond = DIMSE_sendEchoResponse(assoc, presentation_id, &request.msg.CEchoRQ, STATUS_Success,
-                                    nullptr);
-    } else {
-      try {
-        cond = handler->handleCommand(request, presentation_id);
-      } catch (const std::exception& e) {
-        cond = makeOFCondition(0, 1, OF_error, e.what());
-      }
-    }
-    if (cond.bad()) {
-      outcome = std::string("aborted (") + cond.text() + ")";
-      abortNow(assoc, context.socket);
-      break;
-    }
-    last_activity = Clock::now();
-  }
+  DimseSession session(assoc, socket, context, *handler, session_options_, logger_, stopping_);
+  const std::string outcome = session.run();
   logger_.info(
       "association closed service={} id={} peer={} calling={} called={} outcome=\"{}\" "
       "duration_ms={} {}",
-      options_.name, context.id, context.peer_address, context.calling_aet, context.called_aet,
-      outcome, millisecondsSince(started), handler->summary());
+      options_.name, context.id, context.peer_address, escaped(context.calling_aet),
+      escaped(context.called_aet), outcome, millisecondsSince(started), handler->summary());
 }
 
 }  // namespace gateway::dicom

@@ -1,13 +1,14 @@
 #pragma once
 
 #include <dcmtk/dcmnet/assoc.h>
-#include <dcmtk/dcmnet/dimse.h>
 
 #include <atomic>
+#include <boost/thread/thread.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -16,37 +17,17 @@
 #include <vector>
 
 #include "common/config/gateway_config.h"
+#include "common/dicom/connection_admission.h"
+#include "common/dicom/dimse_session.h"
+#include "common/dicom/providers.h"
 #include "common/dicom/tcp_listener.h"
+#include "common/logging/rate_limited_log.h"
 
 namespace spdlog {
 class logger;
 }
 
 namespace gateway::dicom {
-
-// What a handler knows about the association it serves.
-struct AssociationContext {
-  std::uint64_t id = 0;
-  std::string peer_address;
-  std::string calling_aet;
-  std::string called_aet;
-  T_ASC_Association* assoc = nullptr;
-  int socket = -1;  // owned by DCMTK; only for shutdown()
-  std::chrono::seconds dimse_timeout{30};
-};
-
-// Handles the DIMSE commands of one association. Created for, and used only by, the worker
-// thread that runs that association. C-ECHO never reaches it: the server answers it.
-class AssociationHandler {
- public:
-  virtual ~AssociationHandler() = default;
-  // Handles one command including its dataset and the response. May throw: the server
-  // logs it and aborts the association. A bad condition also aborts it.
-  virtual OFCondition handleCommand(T_DIMSE_Message& request,
-                                    T_ASC_PresentationContextID presentation_id) = 0;
-  // "key=value ..." counters for the association's closing log line.
-  virtual std::string summary() const { return {}; }
-};
 
 // The part of a DICOM service the server needs: what it negotiates and who handles it.
 class DicomService {
@@ -66,16 +47,26 @@ struct ServerOptions {
   std::string bind_address = "0.0.0.0";
   std::uint16_t port = 0;  // 0: an ephemeral port (tests)
   config::NetworkSettings network;
+  DatasetLimits limits;  // what a peer may make us hold (max sizes, nesting depth)
 };
 
-// Owns a listening socket, an accept thread and a fixed pool of worker threads, and runs the
-// ACSE/DIMSE side of every association; the service only sees established associations.
+// The limits of every kind of dataset, from the configuration.
+DatasetLimits datasetLimits(const config::GatewayConfig& config);
+
+// Stack of every worker thread: DCMTK parses datasets recursively, and although every
+// dataset is pre-scanned for its depth before DCMTK sees it, a depth limit configured too
+// high must fail safely rather than overflow a default 8 MiB stack.
+inline constexpr std::size_t kWorkerStackBytes = 256ULL << 20;
+
+// Owns a listening socket, the admission thread and a fixed pool of worker threads, and runs
+// the ACSE/DIMSE side of every association; the service only sees requests through its
+// providers (providers.h).
 //
-// Threads: start() launches "<name>-accept" and "<name>-w<N>". The accept thread never reads
-// from a connection: it queues the socket for a worker, which waits (with the ACSE deadline)
-// for the whole association request before DCMTK parses it. The pool has
-// max_associations + 2 workers: the extra two answer surplus associations with a transient
-// reject; connections beyond that are closed at once.
+// Threads: start() launches "<name>-accept" (ConnectionAdmission: one epoll set holding every
+// connection until its whole association request has arrived) and max_associations workers
+// "<name>-w<N>" (Boost.Thread, with kWorkerStackBytes of stack), which negotiate and run the
+// association (DimseSession). A complete request that finds every worker busy, or its source
+// address at its share, gets a transient A-ASSOCIATE-RJ from the admission thread.
 class DicomServer {
  public:
   DicomServer(ServerOptions options, DicomService& service, spdlog::logger& logger);
@@ -96,34 +87,40 @@ class DicomServer {
   int activeAssociations() const { return active_.load(); }
 
  private:
-  void acceptLoop();
+  Handoff offer(AdmittedConnection& connection);
   void workerLoop(int index);
-  void serveConnection(const TcpListener::Accepted& connection);
-  void runAssociation(T_ASC_Association* assoc, AssociationContext& context);
+  void serveConnection(const AdmittedConnection& connection);
+  void runAssociation(T_ASC_Association* assoc, const AssociationContext& context, int socket);
   void forgetSocket(int fd);
+  void releaseAddress(const std::string& address);
 
   ServerOptions options_;
   DicomService& service_;
   spdlog::logger& logger_;
   TcpListener listener_;
   T_ASC_Network* network_ = nullptr;
+  SessionOptions session_options_;
+  logging::RateLimitedLog refusals_;
 
   std::atomic<bool> stopping_{false};
   std::atomic<int> active_{0};  // associations admitted (acknowledged) right now
-  std::atomic<int> busy_{0};    // workers with a connection
   std::atomic<std::uint64_t> next_id_{1};
 
+  // Connections handed to workers and not yet finished, in all and per source address.
   std::mutex queue_mutex_;
   std::condition_variable queue_cv_;
-  std::deque<TcpListener::Accepted> queue_;
+  std::deque<AdmittedConnection> queue_;
+  int busy_ = 0;  // queued + being served; guarded by queue_mutex_
+  std::map<std::string, int> per_address_;
 
   // Sockets of running associations, so stop() can shut them down after the grace period.
   // An fd leaves this set before DCMTK closes it, so we never touch a reused descriptor.
   std::mutex sockets_mutex_;
   std::set<int> sockets_;
 
-  std::thread accept_thread_;
-  std::vector<std::thread> workers_;
+  std::unique_ptr<ConnectionAdmission> admission_;
+  std::thread admission_thread_;
+  std::vector<std::unique_ptr<boost::thread>> workers_;
 };
 
 }  // namespace gateway::dicom

@@ -35,7 +35,7 @@ void TcpListener::bind(const std::string& address, std::uint16_t port) {
   if (fd < 0) throw std::runtime_error(std::string("socket(): ") + std::strerror(errno));
   const int one = 1;
   ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 || ::listen(fd, 64) != 0) {
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 || ::listen(fd, 256) != 0) {
     const int err = errno;
     ::close(fd);
     throw std::runtime_error("cannot listen on " + address + ":" + std::to_string(port) + ": " +
@@ -47,13 +47,12 @@ void TcpListener::bind(const std::string& address, std::uint16_t port) {
   port_ = ntohs(addr.sin_port);
 }
 
-std::optional<TcpListener::Accepted> TcpListener::accept(std::chrono::milliseconds wait) {
+std::optional<TcpListener::Accepted> TcpListener::acceptNow() {
   if (fd_ < 0) return std::nullopt;
-  pollfd pfd{fd_, POLLIN, 0};
-  if (::poll(&pfd, 1, static_cast<int>(wait.count())) <= 0) return std::nullopt;
+  const int flags = SOCK_CLOEXEC | SOCK_NONBLOCK;
   sockaddr_in peer{};
   socklen_t len = sizeof(peer);
-  const int fd = ::accept4(fd_, reinterpret_cast<sockaddr*>(&peer), &len, SOCK_CLOEXEC);
+  const int fd = ::accept4(fd_, reinterpret_cast<sockaddr*>(&peer), &len, flags);
   if (fd < 0) return std::nullopt;  // EAGAIN, ECONNABORTED, EMFILE: try again next round
   const int one = 1;
   ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));

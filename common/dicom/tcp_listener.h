@@ -8,8 +8,8 @@
 namespace gateway::dicom {
 
 // A listening IPv4 TCP socket of our own (not DCMTK's), so that accepting a connection
-// never reads from it: reading the association request happens later, on a worker, with a
-// deadline. Port 0 binds an ephemeral port (tests); port() tells which.
+// never reads from it: the association request is awaited later, with a deadline. Port 0 binds an
+// ephemeral port (tests); port() tells which.
 class TcpListener {
  public:
   TcpListener() = default;
@@ -26,9 +26,11 @@ class TcpListener {
     std::string peer_address;
     std::uint16_t peer_port;
   };
-  // Waits at most `wait` for a connection. The accepted socket is blocking, close-on-exec
-  // and has TCP_NODELAY set (DCMTK leaves Nagle on, which stalls each response ~40 ms).
-  std::optional<Accepted> accept(std::chrono::milliseconds wait);
+  // Accepts one waiting connection without waiting; nullopt when none is waiting. Its socket
+  // is non-blocking (the admission thread watches it with epoll), close-on-exec, and has
+  // TCP_NODELAY set (DCMTK leaves Nagle on, which stalls each response ~40 ms).
+  std::optional<Accepted> acceptNow();
+  int fd() const { return fd_; }
 
   void close();
 

@@ -6,6 +6,7 @@
 #include <dcmtk/oflog/spi/logevent.h>
 
 #include "common/logging/logging.h"
+#include "common/logging/peer_text.h"
 
 namespace gateway::logging {
 namespace {
@@ -33,7 +34,8 @@ class SpdlogAppender : public l4c::Appender {
     } else if (level >= l4c::DEBUG_LOG_LEVEL) {
       ours = spdlog::level::debug;
     }
-    dcmtk()->log(ours, "{}", event.getMessage().c_str());
+    // DCMTK quotes what peers sent (tags, VRs, AE titles) in its messages.
+    dcmtk()->log(ours, "{}", escaped(event.getMessage().c_str(), 2000));
   }
 };
 

@@ -11,10 +11,9 @@
 
 namespace gateway::mwl {
 
-// The worklist service: Modality Worklist Information Model - FIND, and Modality Performed
-// Procedure Step (N-CREATE, N-SET) on the same AE. Each C-FIND is answered with one pending
-// response per matching item, then a final status; C-CANCEL stops the responses with 0xFE00.
-// createHandler runs on worker threads; the store is thread-safe.
+// The worklist AE: Modality Worklist Information Model - FIND (WorklistFind) and Modality
+// Performed Procedure Step N-CREATE/N-SET (MppsProvider) on one association. createHandler
+// runs on worker threads; the store and the processor are thread-safe.
 class MwlScp : public dicom::DicomService {
  public:
   MwlScp(const config::MwlSettings& settings, WorklistStore& store);

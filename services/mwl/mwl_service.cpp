@@ -14,6 +14,7 @@ MwlService::MwlService(const config::GatewayConfig& config,
   options.bind_address = config.network.bind_address;
   options.port = port_override.value_or(config.mwl.port);
   options.network = config.network;
+  options.limits = dicom::datasetLimits(config);
   server_ = std::make_unique<dicom::DicomServer>(options, *scp_, *logging::mwl());
 }
 

@@ -124,6 +124,23 @@ void FileStore::remove(const std::string& relative_path) {
   durable::syncDirectory(target.parent_path());
 }
 
+std::string FileStore::quarantine(TempFile& temp, const std::string& name) {
+  const auto folder = root_ / kQuarantineDir;
+  if (::mkdir(folder.c_str(), 0750) == 0) {
+    durable::syncDirectory(root_);
+  } else if (errno != EEXIST) {
+    throwErrno("mkdir " + folder.string());
+  }
+  const std::string relative = std::string(kQuarantineDir) + "/" + name;
+  const auto target = root_ / relative;
+  if (::rename(temp.path().c_str(), target.c_str()) != 0) {
+    throwErrno("rename to " + target.string());
+  }
+  temp.markPlaced();
+  durable::syncDirectory(folder);
+  return relative;
+}
+
 std::size_t FileStore::removeLeftoverTemps() {
   std::size_t removed = 0;
   std::error_code ec;
@@ -137,8 +154,9 @@ void FileStore::forEachFile(const std::function<void(const std::string&)>& visit
   std::error_code ec;
   for (auto it = std::filesystem::recursive_directory_iterator(root_, ec);
        !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->is_directory() && it->path().filename() == kIncomingDir) {
-      it.disable_recursion_pending();
+    // Our own entries in the root (.incoming, .quarantine, .gateway.lock) are not objects.
+    if (it.depth() == 0 && it->path().filename().string().rfind('.', 0) == 0) {
+      if (it->is_directory()) it.disable_recursion_pending();
       continue;
     }
     if (it->is_regular_file()) {

@@ -48,15 +48,20 @@ class FileStore {
   // Moves the temp file over whatever is at the final path, atomically.
   void placeReplacing(TempFile& temp, const std::string& relative_path);
   void remove(const std::string& relative_path);
+  // Moves the temp file (already synced) to <root>/.quarantine/<name>, durably; returns the
+  // path relative to the root. Outside the hash tree: never indexed as an instance.
+  std::string quarantine(TempFile& temp, const std::string& name);
 
   // Deletes what a crash left in .incoming; returns how many files.
   std::size_t removeLeftoverTemps();
 
-  // Calls `visit` with the path (relative to the root) of every regular file in the tree,
-  // transfers in progress (.incoming) excluded.
+  // Calls `visit` with the path (relative to the root) of every regular file in the tree;
+  // the gateway's own entries in the root (names starting with '.': transfers in progress,
+  // quarantine, the instance lock) are excluded.
   void forEachFile(const std::function<void(const std::string& relative_path)>& visit) const;
 
   static constexpr const char* kIncomingDir = ".incoming";
+  static constexpr const char* kQuarantineDir = ".quarantine";
 
  private:
   void ensureParentDirectories(const std::string& relative_path);

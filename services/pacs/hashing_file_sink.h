@@ -32,9 +32,6 @@ class HashingFileSink : public DcmConsumer {
   offile_off_t write(const void* buf, offile_off_t buflen) override;
   void flush() override {}
 
-  // Allows `more` bytes beyond what has been written so far (the dataset after the meta
-  // header).
-  void limitRemaining(std::uint64_t more) { limit_ = written_ + more; }
   std::uint64_t bytesWritten() const { return written_; }
   Failure failure() const { return failure_; }
   int errorNumber() const { return errno_; }
@@ -57,12 +54,6 @@ class HashingFileSink : public DcmConsumer {
   Failure failure_ = Failure::kNone;
   int errno_ = 0;
   crypto::Sha256 sha_;  // hashes each write() where its bytes are, before any copy
-};
-
-// DcmOutputStream's constructor is protected; this is the plain stream over a consumer.
-class ConsumerOutputStream : public DcmOutputStream {
- public:
-  explicit ConsumerOutputStream(DcmConsumer* consumer) : DcmOutputStream(consumer) {}
 };
 
 }  // namespace gateway::pacs

@@ -6,6 +6,7 @@
 #include "common/dicom/dimse_status.h"
 #include "common/logging/identifier_mask.h"
 #include "common/logging/logging.h"
+#include "services/pacs/receive_validation.h"
 #include "services/pacs/storage_path.h"
 
 namespace gateway::pacs {
@@ -38,6 +39,7 @@ StoredInstance rowFor(const ReceivedObject& object, const InstanceMetadata& meta
   row.storage_hash = object.storage_hash;
   row.source_aet = object.calling_aet;
   if (linked) row.worklist_accession = metadata.accession_number;
+  row.flags = flagsFor(metadata);
   return row;
 }
 
@@ -49,6 +51,8 @@ const char* toString(ArchiveResult result) {
       return "stored";
     case ArchiveResult::kDuplicateKept:
       return "duplicate_kept";
+    case ArchiveResult::kDuplicateQuarantined:
+      return "duplicate_quarantined";
     case ArchiveResult::kReplaced:
       return "duplicate_replaced";
     case ArchiveResult::kRejected:
@@ -94,6 +98,12 @@ ArchiveOutcome InstanceArchiver::archive(ReceivedObject& object) {
                         ") differs from the C-STORE request (" + object.command_sop_class_uid +
                         ")");
   }
+  if (const auto refusal = refusalFor(metadata)) {
+    ArchiveOutcome outcome = rejected(refusal->status, refusal->comment);
+    outcome.offending = refusal->attributes;
+    outcome.metadata = metadata;
+    return outcome;
+  }
   try {
     object.file->syncAndClose();
     return place(object, metadata);
@@ -126,8 +136,24 @@ ArchiveOutcome InstanceArchiver::place(ReceivedObject& object, const InstanceMet
   if (existing) {
     outcome.previous_hash = existing->storage_hash;
     if (policy_ == config::DuplicatePolicy::kKeepFirst) {
-      outcome.result = ArchiveResult::kDuplicateKept;
-      return outcome;  // the temporary file is removed by its destructor
+      if (existing->storage_hash == object.storage_hash) {
+        outcome.result = ArchiveResult::kDuplicateKept;
+        return outcome;  // the same bytes again: the temporary file is removed
+      }
+      // A different object under a UID already held: keep the first (the policy), but keep
+      // this one too, outside the tree, recorded, so nothing a modality sent is lost.
+      QuarantinedInstance row;
+      row.sop_instance_uid = uid;
+      row.quarantine_path = store_.quarantine(*object.file, object.storage_hash + ".dcm");
+      row.file_size = static_cast<std::int64_t>(object.file_size);
+      row.storage_hash = object.storage_hash;
+      row.held_hash = existing->storage_hash;
+      row.source_aet = object.calling_aet;
+      row.reason = "duplicate_differs";
+      index_.addQuarantined(row);
+      outcome.result = ArchiveResult::kDuplicateQuarantined;
+      outcome.quarantine_path = row.quarantine_path;
+      return outcome;
     }
     store_.placeReplacing(*object.file, relative_path);
     index_.upsert(rowFor(object, metadata, relative_path, linked));

@@ -1,10 +1,13 @@
 #pragma once
 
+#include <dcmtk/dcmdata/dctagkey.h>
+
 #include <array>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "common/config/gateway_config.h"
 #include "services/pacs/file_store.h"
@@ -24,19 +27,23 @@ struct ReceivedObject {
 };
 
 enum class ArchiveResult {
-  kStored,         // new object, file placed and indexed
-  kDuplicateKept,  // already held; the first copy stays (policy keep)
-  kReplaced,       // already held; replaced atomically (policy replace)
-  kRejected,       // the object is not acceptable (see status and comment)
-  kCollision,      // another UID already owns the 16-hex-digit path: never overwritten
-  kFailed,         // storage or index error
+  kStored,                // new object, file placed and indexed
+  kDuplicateKept,         // already held, byte for byte; the first copy stays
+  kDuplicateQuarantined,  // already held, but this copy differs: the first stays in the tree,
+                          // this one goes to .quarantine (policy keep), nothing is lost
+  kReplaced,              // already held; replaced atomically (policy replace)
+  kRejected,              // the object is not acceptable (see status and comment)
+  kCollision,             // another UID already owns the 16-hex-digit path: never overwritten
+  kFailed,                // storage or index error
 };
 
 struct ArchiveOutcome {
   ArchiveResult result = ArchiveResult::kFailed;
   std::uint16_t dimse_status = 0;
-  std::string comment;        // error comment for the response, when failing
-  std::string previous_hash;  // duplicates: the hash of the copy already held
+  std::string comment;               // error comment for the response, when failing
+  std::string previous_hash;         // duplicates: the hash of the copy already held
+  std::string quarantine_path;       // kDuplicateQuarantined: where this copy went
+  std::vector<DcmTagKey> offending;  // kRejected: the attribute at fault, if one
   InstanceMetadata metadata;
 };
 

@@ -9,7 +9,7 @@ constexpr const char* kColumns =
     "sop_instance_uid, storage_path, file_size, storage_hash, patient_id, patient_name, "
     "accession_number, source_aet, status, created_at, sop_class_uid, study_instance_uid, "
     "series_instance_uid, transfer_syntax_uid, modality, study_date, series_number, "
-    "instance_number, image_laterality, view_position, worklist_accession";
+    "instance_number, image_laterality, view_position, worklist_accession, flags";
 
 std::string text(SQLite::Statement& s, int column) {
   return s.isColumnNull(column) ? std::string() : s.getColumn(column).getString();
@@ -38,6 +38,7 @@ StoredInstance rowFrom(SQLite::Statement& s) {
   r.metadata.image_laterality = text(s, 18);
   r.metadata.view_position = text(s, 19);
   r.worklist_accession = text(s, 20);
+  r.flags = text(s, 21);
   return r;
 }
 
@@ -80,8 +81,8 @@ void InstanceIndex::upsert(const StoredInstance& r) {
       "storage_hash, patient_id, patient_name, accession_number, source_aet, "
       "status, sop_class_uid, study_instance_uid, series_instance_uid, "
       "transfer_syntax_uid, modality, study_date, series_number, "
-      "instance_number, image_laterality, view_position, worklist_accession) "
-      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+      "instance_number, image_laterality, view_position, worklist_accession, flags) "
+      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
       "ON CONFLICT(sop_instance_uid) DO UPDATE SET "
       "storage_path=excluded.storage_path, file_size=excluded.file_size, "
       "storage_hash=excluded.storage_hash, patient_id=excluded.patient_id, "
@@ -97,7 +98,8 @@ void InstanceIndex::upsert(const StoredInstance& r) {
       "instance_number=excluded.instance_number, "
       "image_laterality=excluded.image_laterality, "
       "view_position=excluded.view_position, "
-      "worklist_accession=excluded.worklist_accession, updated_at=CURRENT_TIMESTAMP");
+      "worklist_accession=excluded.worklist_accession, flags=excluded.flags, "
+      "updated_at=CURRENT_TIMESTAMP");
   const auto& m = r.metadata;
   s.bind(1, m.sop_instance_uid);
   s.bind(2, r.storage_path);
@@ -119,6 +121,7 @@ void InstanceIndex::upsert(const StoredInstance& r) {
   bindText(s, 18, m.image_laterality);
   bindText(s, 19, m.view_position);
   bindText(s, 20, r.worklist_accession);
+  bindText(s, 21, r.flags);
   s.exec();
   transaction.commit();
 }
@@ -143,6 +146,45 @@ void InstanceIndex::setStatus(const std::string& uid, const std::string& status)
 std::int64_t InstanceIndex::count() {
   std::lock_guard lock(mutex_);
   return db_->execAndGet("SELECT COUNT(*) FROM stored_instances").getInt64();
+}
+
+void InstanceIndex::addQuarantined(const QuarantinedInstance& r) {
+  std::lock_guard lock(mutex_);
+  SQLite::Statement s(
+      *db_,
+      "INSERT OR IGNORE INTO quarantined_instances (sop_instance_uid, quarantine_path, "
+      "file_size, storage_hash, held_hash, source_aet, reason) "
+      "VALUES (?,?,?,?,?,?,?)");
+  s.bind(1, r.sop_instance_uid);
+  s.bind(2, r.quarantine_path);
+  s.bind(3, r.file_size);
+  s.bind(4, r.storage_hash);
+  s.bind(5, r.held_hash);
+  bindText(s, 6, r.source_aet);
+  s.bind(7, r.reason);
+  s.exec();
+}
+
+std::vector<QuarantinedInstance> InstanceIndex::quarantined() {
+  std::lock_guard lock(mutex_);
+  SQLite::Statement s(*db_,
+                      "SELECT sop_instance_uid, quarantine_path, file_size, storage_hash, "
+                      "held_hash, source_aet, reason, received_at FROM quarantined_instances "
+                      "ORDER BY id");
+  std::vector<QuarantinedInstance> rows;
+  while (s.executeStep()) {
+    QuarantinedInstance r;
+    r.sop_instance_uid = text(s, 0);
+    r.quarantine_path = text(s, 1);
+    r.file_size = s.getColumn(2).getInt64();
+    r.storage_hash = text(s, 3);
+    r.held_hash = text(s, 4);
+    r.source_aet = text(s, 5);
+    r.reason = text(s, 6);
+    r.received_at = text(s, 7);
+    rows.push_back(std::move(r));
+  }
+  return rows;
 }
 
 void InstanceIndex::forEach(const std::function<void(const StoredInstance&)>& visit) {

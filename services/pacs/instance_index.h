@@ -28,6 +28,19 @@ struct StoredInstance {
   std::string status = "STORED";
   std::string created_at;
   std::string worklist_accession;  // the worklist item it belongs to, if known
+  std::string flags;               // receive_validation.h flagsFor: kept but noteworthy
+};
+
+// A second, different copy of an instance already held (quarantined_instances).
+struct QuarantinedInstance {
+  std::string sop_instance_uid;
+  std::string quarantine_path;  // relative to the storage root
+  std::int64_t file_size = 0;
+  std::string storage_hash;
+  std::string held_hash;
+  std::string source_aet;
+  std::string reason;
+  std::string received_at;
 };
 
 // The SQLite index of the file store. One connection guarded by a mutex: writes are
@@ -48,6 +61,8 @@ class InstanceIndex {
   void remove(const std::string& sop_instance_uid);
   void setStatus(const std::string& sop_instance_uid, const std::string& status);
   std::int64_t count();
+  void addQuarantined(const QuarantinedInstance& row);
+  std::vector<QuarantinedInstance> quarantined();
   // Calls `visit` for every row, in storage_path order.
   void forEach(const std::function<void(const StoredInstance&)>& visit);
 

@@ -19,8 +19,11 @@ std::string textOf(DcmItem& item, const DcmTagKey& tag) {
 
 MetadataResult readInstanceMetadata(const std::filesystem::path& file) {
   DcmFileFormat format;
-  const OFCondition cond = format.loadFileUntilTag(
-      file.c_str(), EXS_Unknown, EGL_noChange, kMaxValueBytesLoaded, ERM_fileOnly, DCM_PixelData);
+  // Values longer than kMaxValueBytesLoaded (Pixel Data) stay in the file: DCMTK skips over
+  // them, so the whole structure is read (Pixel Data's presence included) for the cost of
+  // its headers.
+  const OFCondition cond =
+      format.loadFile(file.c_str(), EXS_Unknown, EGL_noChange, kMaxValueBytesLoaded, ERM_fileOnly);
   if (cond.bad()) return {std::nullopt, std::string("cannot parse: ") + cond.text()};
   DcmDataset& dataset = *format.getDataset();
   // Values are kept as UTF-8 in the index. A character set DCMTK cannot convert leaves the
@@ -42,6 +45,10 @@ MetadataResult readInstanceMetadata(const std::filesystem::path& file) {
   m.instance_number = textOf(dataset, DCM_InstanceNumber);
   m.image_laterality = textOf(dataset, DCM_ImageLaterality);
   m.view_position = textOf(dataset, DCM_ViewPosition);
+  m.has_pixel_data = dataset.tagExists(DCM_PixelData);
+  m.has_rows = dataset.tagExistsWithValue(DCM_Rows);
+  m.has_columns = dataset.tagExistsWithValue(DCM_Columns);
+  m.has_bits_allocated = dataset.tagExistsWithValue(DCM_BitsAllocated);
   return {m, {}};
 }
 

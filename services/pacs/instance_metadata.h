@@ -23,6 +23,11 @@ struct InstanceMetadata {
   std::string instance_number;
   std::string image_laterality;
   std::string view_position;
+  // What receive validation needs to know about the image module.
+  bool has_pixel_data = false;
+  bool has_rows = false;
+  bool has_columns = false;
+  bool has_bits_allocated = false;
 };
 
 struct MetadataResult {
@@ -30,8 +35,8 @@ struct MetadataResult {
   std::string error;  // why the file could not be read, when metadata is empty
 };
 
-// Parses the Part 10 file up to (not into) Pixel Data, so reading a multi-gigabyte object
-// costs only its header. Never loads large values into memory.
+// Parses the Part 10 file's structure without loading large values (Pixel Data is noted, not read),
+// so reading a multi-gigabyte object costs only its header. Never loads large values into memory.
 MetadataResult readInstanceMetadata(const std::filesystem::path& file);
 
 }  // namespace gateway::pacs

@@ -19,6 +19,7 @@ PacsService::PacsService(const config::GatewayConfig& config,
   options.bind_address = config.network.bind_address;
   options.port = port_override.value_or(config.pacs.port);
   options.network = config.network;
+  options.limits = dicom::datasetLimits(config);
   server_ = std::make_unique<dicom::DicomServer>(options, *scp_, *logging::pacs());
 }
 

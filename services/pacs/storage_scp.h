@@ -11,10 +11,11 @@
 
 namespace gateway::pacs {
 
-// The storage service: negotiates storage SOP classes and, for each C-STORE, streams the
-// dataset to a temporary file exactly as received (behind a Part 10 meta header), hands it
-// to the archiver and answers with the archiver's status. createHandler runs on worker
-// threads; the archiver and file store it shares are thread-safe.
+// The storage service: negotiates storage SOP classes and, for each C-STORE, gives the DICOM
+// edge a reception that writes the dataset exactly as received (behind a Part 10 meta
+// header) to a temporary file, then hands it to the archiver and answers with the
+// archiver's status. createHandler runs on worker threads; the archiver and file store it
+// shares are thread-safe.
 class StorageScp : public dicom::DicomService {
  public:
   StorageScp(const config::PacsSettings& settings, FileStore& store, InstanceArchiver& archiver);
@@ -25,7 +26,6 @@ class StorageScp : public dicom::DicomService {
       const dicom::AssociationContext& context) override;
 
  private:
-  const config::PacsSettings& settings_;
   FileStore& store_;
   InstanceArchiver& archiver_;
   std::vector<std::string> sop_classes_;

@@ -6,6 +6,7 @@
 
 #include "common/config/config_loader.h"
 #include "common/logging/logging.h"
+#include "common/process/instance_lock.h"
 #include "services/mwl/mwl_service.h"
 #include "services/pacs/pacs_service.h"
 #include "services/supervisor/commands.h"
@@ -33,6 +34,23 @@ int runServe(const config::GatewayConfig& config) {
   const auto problems = config::prepareWritablePaths(config, true, true);
   if (!problems.empty()) {
     for (const auto& p : problems) std::cerr << "screening-gateway: " << p << "\n";
+    return 2;
+  }
+
+  // One serving instance per storage and database: taken before anything is opened, so a
+  // second `serve` changes nothing (reconciliation would delete a live instance's transfers).
+  std::vector<std::unique_ptr<process::InstanceLock>> locks;
+  try {
+    locks.push_back(std::make_unique<process::InstanceLock>(
+        config.pacs.storage_path / ".gateway.lock", "this storage (" +
+                                                        config.pacs.storage_path.string() + ")"));
+    for (const auto& db : {config.pacs.db_path, config.mwl.db_path}) {
+      locks.push_back(std::make_unique<process::InstanceLock>(
+          db.string() + ".lock", "this database (" + db.string() + ")"));
+    }
+  } catch (const std::exception& e) {
+    log->critical("start-up refused: {}", e.what());
+    std::cerr << "screening-gateway: " << e.what() << "\n";
     return 2;
   }
 

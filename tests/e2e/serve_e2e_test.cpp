@@ -186,5 +186,31 @@ TEST_F(ServeE2e, PortInUseIsAClearStartupFailure) {
   EXPECT_NE(out.find("cannot listen"), std::string::npos) << out;
 }
 
+TEST_F(ServeE2e, SecondServeOnTheSameStorageExitsTwoAndTouchesNothing) {
+  auto first = start();
+  // What a transfer in progress looks like to reconciliation, which would delete it.
+  const auto in_flight = dir_ / "storage" / ".incoming" / "in-flight.part";
+  { std::ofstream(in_flight) << "half of a 300 MB tomosynthesis object"; }
+  Env other = env_;
+  for (auto& [key, value] : other) {
+    if (key == "PACS_PORT" || key == "MWL_PORT") value = std::to_string(freePort());
+  }
+  const auto [code, out] = runGateway({"serve"}, other, std::chrono::seconds(20));
+  EXPECT_EQ(code, 2);
+  EXPECT_NE(out.find("another gateway (pid "), std::string::npos) << out;
+  EXPECT_NE(out.find("is serving this storage"), std::string::npos) << out;
+  EXPECT_TRUE(std::filesystem::exists(in_flight));
+  // The first instance still serves, and verify-storage does not mistake the lock for an object.
+  EXPECT_EQ(runProgram({"echoscu", "-aec", "SCREENING_PACS", "127.0.0.1", std::to_string(port_)},
+                       std::chrono::seconds(20), (dir_ / "echoscu.log").string()),
+            0);
+  const auto [verify_code, verify_out] = runGateway({"verify-storage"}, env_);
+  EXPECT_EQ(verify_code, 0) << verify_out;
+  EXPECT_EQ(first->stop(SIGTERM, std::chrono::seconds(20)), 0);
+  // Once it has stopped, the next instance starts normally (the lock died with it).
+  auto next = start();
+  EXPECT_EQ(next->stop(SIGTERM, std::chrono::seconds(20)), 0);
+}
+
 }  // namespace
 }  // namespace gateway::test

@@ -43,7 +43,13 @@ std::optional<pacs::StoredInstance> PacsHarness::row(const std::string& uid) {
 std::int64_t PacsHarness::rowCount() { return service_->index().count(); }
 
 std::size_t PacsHarness::storedFileCount() const {
-  return countFiles(config_.pacs.storage_path, pacs::FileStore::kIncomingDir);
+  std::size_t count = 0;
+  pacs::FileStore(config_.pacs.storage_path).forEachFile([&count](const std::string&) { ++count; });
+  return count;
+}
+
+std::size_t PacsHarness::quarantinedFileCount() const {
+  return countFiles(config_.pacs.storage_path / pacs::FileStore::kQuarantineDir);
 }
 
 std::size_t PacsHarness::temporaryFileCount() const {

@@ -29,8 +29,9 @@ class PacsHarness {
 
   std::optional<pacs::StoredInstance> row(const std::string& sop_instance_uid);
   std::int64_t rowCount();
-  std::size_t storedFileCount() const;     // files in the tree, temp folder excluded
-  std::size_t temporaryFileCount() const;  // files in .incoming
+  std::size_t storedFileCount() const;       // files in the hash tree (as FileStore walks it)
+  std::size_t temporaryFileCount() const;    // files in .incoming
+  std::size_t quarantinedFileCount() const;  // files in .quarantine
 
  private:
   TempDir dir_;

@@ -14,9 +14,9 @@
 #include <fstream>
 #include <thread>
 
-#include "common/crypto/sha256.h"
 #include "common/dicom/dimse_status.h"
 #include "common/logging/logging.h"
+#include "common/crypto/sha256.h"
 #include "services/pacs/storage_path.h"
 #include "tests/integration/pacs_harness.h"
 #include "tests/support/dicom_factory.h"
@@ -228,6 +228,18 @@ TEST(StorageScp, DuplicateKeepsTheFirstCopyByDefault) {
   EXPECT_EQ(pacs.temporaryFileCount(), 0u);
   EXPECT_EQ(crypto::sha256OfFile(pacs.storage() / after.storage_path).value(),
             original.storage_hash);
+  // The second, different copy is not lost: it is quarantined, recorded with both hashes.
+  const auto quarantined = pacs.service().index().quarantined();
+  ASSERT_EQ(quarantined.size(), 1u);
+  EXPECT_EQ(quarantined[0].sop_instance_uid, uid);
+  EXPECT_EQ(quarantined[0].held_hash, original.storage_hash);
+  EXPECT_EQ(quarantined[0].source_aet, "TEST_MODALITY");
+  EXPECT_EQ(crypto::sha256OfFile(pacs.storage() / quarantined[0].quarantine_path).value(),
+            quarantined[0].storage_hash);
+  EXPECT_EQ(pacs.quarantinedFileCount(), 1u);
+  // The same bytes sent a third time are a plain re-send: nothing more is quarantined.
+  EXPECT_EQ(scu->store(*first).status, status::kSuccess);
+  EXPECT_EQ(pacs.service().index().quarantined().size(), 1u);
   scu->releaseAssociation();
   // The log says which copy was kept, with both hashes.
   bool logged = false;
@@ -295,6 +307,12 @@ TEST_P(BadStoreTest, AnswersWithFailureAndKeepsNothing) {
     command_class = UID_DigitalMammographyXRayImageStorageForPresentation;
   } else if (name == "invalid_instance_uid") {
     command_instance = "1.2.abc.4";
+  } else if (name == "missing_study_uid") {
+    ds->findAndDeleteElement(DCM_StudyInstanceUID);
+  } else if (name == "missing_series_uid") {
+    ds->findAndDeleteElement(DCM_SeriesInstanceUID);
+  } else if (name == "pixel_data_without_rows") {
+    ds->findAndDeleteElement(DCM_Rows);
   } else if (name == "class_differs_from_context") {
     command_class = UID_SecondaryCaptureImageStorage;  // but sent on the MG context
   }
@@ -322,8 +340,29 @@ INSTANTIATE_TEST_SUITE_P(
                      "SOP Class UID in dataset"},
         BadStoreCase{"invalid_instance_uid", status::kCannotUnderstand, "not a valid UID"},
         BadStoreCase{"class_differs_from_context", status::kSopClassNotSupported,
-                     "negotiated presentation context"}),
+                     "negotiated presentation context"},
+        BadStoreCase{"missing_study_uid", status::kDataSetDoesNotMatchSopClass,
+                     "no Study Instance UID (0020,000d)"},
+        BadStoreCase{"missing_series_uid", status::kDataSetDoesNotMatchSopClass,
+                     "no Series Instance UID (0020,000e)"},
+        BadStoreCase{"pixel_data_without_rows", status::kDataSetDoesNotMatchSopClass,
+                     "no Rows for its Pixel Data"}),
     [](const auto& param_info) { return std::string(param_info.param.name); });
+
+TEST(StorageScp, StoresButFlagsObjectsWithoutPatientIdOrAccession) {
+  PacsHarness pacs;
+  auto scu = connect(pacs.port(), {UID_DigitalMammographyXRayImageStorageForPresentation});
+  auto ds = makeObject({});
+  ds->findAndDeleteElement(DCM_PatientID);
+  ds->findAndDeleteElement(DCM_AccessionNumber);
+  const std::string uid = instanceOf(*ds);
+  ASSERT_EQ(scu->store(*ds).status, status::kSuccess);
+  EXPECT_EQ(pacs.row(uid)->flags, "no_patient_id,no_accession_number");
+  auto complete = makeObject({});
+  ASSERT_EQ(scu->store(*complete).status, status::kSuccess);
+  EXPECT_EQ(pacs.row(instanceOf(*complete))->flags, "");
+  scu->releaseAssociation();
+}
 
 TEST(StorageScp, RefusesObjectsOverTheSizeLimitWhileReceiving) {
   PacsHarness pacs([](config::GatewayConfig& c) { c.pacs.max_object_size = 64 * 1024; });

@@ -1,0 +1,588 @@
+#include "common/dicom/dimse_session.h"
+
+#include <dcmtk/dcmdata/dcuid.h>
+#include <dcmtk/dcmnet/diutil.h>
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
+
+#include <cctype>
+#include <functional>
+
+#include "common/dicom/command_reader.h"
+#include "common/dicom/dimse_status.h"
+#include "common/dicom_values/value_checks.h"
+#include "common/logging/peer_text.h"
+
+namespace gateway::dicom {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using logging::escaped;
+constexpr int kIdlePollSeconds = 1;
+
+long long millisecondsSince(Clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+}
+
+// The one place where an exception inside a service becomes a status: logged with the
+// association, answered with the command's failure status. Nothing crosses into DCMTK.
+template <typename Result>
+Result guarded(spdlog::logger& logger, const AssociationContext& context, const char* operation,
+               const std::function<Result()>& call,
+               const std::function<Result(const std::string&)>& on_failure) {
+  try {
+    return call();
+  } catch (const std::exception& e) {
+    logger.error("{} failed id={} peer={} calling={} error=\"{}\"", operation, context.id,
+                 context.peer_address, escaped(context.calling_aet), escaped(e.what(), 500));
+    return on_failure(e.what());
+  } catch (...) {
+    logger.error("{} failed id={} peer={} error=\"unknown exception\"", operation, context.id,
+                 context.peer_address);
+    return on_failure("unknown exception");
+  }
+}
+
+// What the Error Comment says about a dataset the pre-scan refused.
+std::string explain(const ReceivedDataset& received) {
+  switch (received.scan_failure) {
+    case DatasetScanner::Failure::kTooDeep:
+    case DatasetScanner::Failure::kTruncated:
+      return "dataset " + received.problem;
+    case DatasetScanner::Failure::kMalformed:
+      return "dataset cannot be parsed: " + received.problem;
+    default:
+      return received.problem;
+  }
+}
+
+void copyUid(char* target, std::size_t size, const std::string& uid) {
+  OFStandard::strlcpy(target, uid.c_str(), size);
+}
+
+// A UID we may echo back in a response field: valid, at most 64 characters.
+bool echoable(const std::string& uid) { return dicom_values::isValidUid(uid); }
+
+}  // namespace
+
+DimseSession::DimseSession(T_ASC_Association* assoc, int socket, const AssociationContext& context,
+                           AssociationHandler& handler, const SessionOptions& options,
+                           spdlog::logger& logger, const std::atomic<bool>& stopping)
+    : assoc_(assoc),
+      socket_(socket),
+      context_(context),
+      handler_(handler),
+      options_(options),
+      logger_(logger),
+      stopping_(stopping),
+      timeout_seconds_(static_cast<int>(options.dimse_timeout.count())) {}
+
+void DimseSession::abortNow() {
+  // DCMTK's abort waits (up to the ACSE timeout) for the peer to close its end; shutting
+  // down our read side first ends that wait at once, keeping shutdown and timeouts prompt.
+  ::shutdown(socket_, SHUT_RD);
+  ASC_abortAssociation(assoc_);
+}
+
+std::string DimseSession::run() {
+  auto last_activity = Clock::now();
+  for (;;) {
+    if (stopping_) {
+      abortNow();
+      return "aborted (server shutting down)";
+    }
+    if (!ASC_dataWaiting(assoc_, kIdlePollSeconds)) {
+      if (Clock::now() - last_activity > options_.idle_timeout) {
+        abortNow();
+        return "aborted (idle timeout)";
+      }
+      continue;
+    }
+    DimseCommand command;
+    OFCondition cond = readCommand(assoc_, timeout_seconds_, command);
+    if (cond == DUL_PEERREQUESTEDRELEASE) {
+      ASC_acknowledgeRelease(assoc_);
+      return "released";
+    }
+    if (cond == DUL_PEERABORTEDASSOCIATION) return "aborted by peer";
+    if (cond.bad()) {
+      abortNow();
+      return "aborted (" + escaped(cond.text()) + ")";
+    }
+    last_activity = Clock::now();
+    cond = dispatch(command);
+    if (cond.bad()) {
+      abortNow();
+      return "aborted (" + escaped(cond.text()) + ")";
+    }
+    last_activity = Clock::now();
+  }
+}
+
+OFCondition DimseSession::dispatch(const DimseCommand& command) {
+  switch (command.command_field) {
+    case DIMSE_C_ECHO_RQ:
+      return echo(command);
+    case DIMSE_C_STORE_RQ:
+      return handler_.store() ? store(command) : unsupported(command);
+    case DIMSE_C_FIND_RQ:
+      return handler_.find() ? find(command) : unsupported(command);
+    case DIMSE_N_CREATE_RQ:
+    case DIMSE_N_SET_RQ:
+    case DIMSE_N_ACTION_RQ:
+    case DIMSE_N_EVENT_REPORT_RQ:
+    case DIMSE_N_GET_RQ:
+    case DIMSE_N_DELETE_RQ:
+      return handler_.normalized() ? normalized(command) : unsupported(command);
+    case DIMSE_C_CANCEL_RQ:
+      // A cancel for an operation that is already over: nothing to do (PS3.7 9.3.2.3).
+      return EC_Normal;
+    default:
+      return unsupported(command);
+  }
+}
+
+std::string DimseSession::transferSyntaxOf(T_ASC_PresentationContextID id) const {
+  T_ASC_PresentationContext pc{};
+  if (ASC_findAcceptedPresentationContext(assoc_->params, id, &pc).bad()) return {};
+  return pc.acceptedTransferSyntax;
+}
+
+std::string DimseSession::abstractSyntaxOf(T_ASC_PresentationContextID id) const {
+  T_ASC_PresentationContext pc{};
+  if (ASC_findAcceptedPresentationContext(assoc_->params, id, &pc).bad()) return {};
+  return pc.abstractSyntax;
+}
+
+OFCondition DimseSession::drain(const DimseCommand& command) {
+  if (!command.has_dataset) return EC_Normal;
+  DIC_UL bytes = 0;
+  DIC_UL pdvs = 0;
+  return DIMSE_ignoreDataSet(assoc_, DIMSE_NONBLOCKING, timeout_seconds_, &bytes, &pdvs);
+}
+
+OFCondition DimseSession::echo(const DimseCommand& command) {
+  OFCondition cond = drain(command);
+  if (cond.bad()) return cond;
+  T_DIMSE_Message response{};
+  response.CommandField = DIMSE_C_ECHO_RSP;
+  T_DIMSE_C_EchoRSP& rsp = response.msg.CEchoRSP;
+  rsp.MessageIDBeingRespondedTo = command.message_id;
+  rsp.DimseStatus = status::kSuccess;
+  rsp.DataSetType = DIMSE_DATASET_NULL;
+  if (echoable(command.affected_sop_class_uid)) {
+    copyUid(rsp.AffectedSOPClassUID, sizeof(rsp.AffectedSOPClassUID),
+            command.affected_sop_class_uid);
+    rsp.opts = O_ECHO_AFFECTEDSOPCLASSUID;
+  }
+  return DIMSE_sendMessageUsingMemoryData(assoc_, command.presentation_id, &response, nullptr,
+                                          nullptr, nullptr, nullptr);
+}
+
+OFCondition DimseSession::unsupported(const DimseCommand& command) {
+  logger_.warn("unsupported command id={} peer={} calling={} command=\"{}\"", context_.id,
+               context_.peer_address, escaped(context_.calling_aet),
+               commandName(command.command_field));
+  return makeOFCondition(OFM_dcmnet, DIMSEC_BADCOMMANDTYPE, OF_error,
+                         ("unsupported command " + commandName(command.command_field)).c_str());
+}
+
+// ---- C-STORE ----------------------------------------------------------------------------
+
+OFCondition DimseSession::sendStoreResponse(const DimseCommand& command, const DimseReply& reply,
+                                            Clock::time_point started, std::uint64_t bytes) {
+  T_DIMSE_Message response{};
+  response.CommandField = DIMSE_C_STORE_RSP;
+  T_DIMSE_C_StoreRSP& rsp = response.msg.CStoreRSP;
+  rsp.MessageIDBeingRespondedTo = command.message_id;
+  rsp.DimseStatus = reply.status;
+  rsp.DataSetType = DIMSE_DATASET_NULL;
+  if (echoable(command.affected_sop_class_uid)) {
+    copyUid(rsp.AffectedSOPClassUID, sizeof(rsp.AffectedSOPClassUID),
+            command.affected_sop_class_uid);
+    rsp.opts |= O_STORE_AFFECTEDSOPCLASSUID;
+  }
+  if (echoable(command.affected_sop_instance_uid)) {
+    copyUid(rsp.AffectedSOPInstanceUID, sizeof(rsp.AffectedSOPInstanceUID),
+            command.affected_sop_instance_uid);
+    rsp.opts |= O_STORE_AFFECTEDSOPINSTANCEUID;
+  }
+  const auto detail = statusDetail(reply, ServiceKind::kComposite);
+  const char* class_name =
+      dcmFindNameOfUID(command.affected_sop_class_uid.c_str(), "unknown SOP class");
+  if (!status::isFailure(reply.status)) {
+    logger_.info("object id={} sop_class=\"{}\" sop_instance={} bytes={} ms={} status={} {}",
+                 context_.id, class_name, escaped(command.affected_sop_instance_uid), bytes,
+                 millisecondsSince(started), status::format(reply.status), reply.log_fields);
+  } else {
+    logger_.warn(
+        "object id={} peer={} calling={} sop_class=\"{}\" sop_instance={} bytes={} ms={} "
+        "status={} {} error=\"{}\"",
+        context_.id, context_.peer_address, escaped(context_.calling_aet), class_name,
+        escaped(command.affected_sop_instance_uid), bytes, millisecondsSince(started),
+        status::format(reply.status), reply.log_fields, escaped(reply.comment, 500));
+  }
+  return DIMSE_sendMessageUsingMemoryData(assoc_, command.presentation_id, &response, detail.get(),
+                                          nullptr, nullptr, nullptr);
+}
+
+OFCondition DimseSession::store(const DimseCommand& command) {
+  const auto started = Clock::now();
+  StoreRequest request;
+  request.message_id = command.message_id;
+  request.sop_class_uid = command.affected_sop_class_uid;
+  request.sop_instance_uid = command.affected_sop_instance_uid;
+  request.transfer_syntax_uid = transferSyntaxOf(command.presentation_id);
+  request.move_originator_aet = command.move_originator_aet;
+  request.move_originator_message_id = command.move_originator_message_id;
+
+  // The command's own sanity comes first: nothing is written for a request we cannot keep.
+  auto refuse = [&](const DimseReply& reply) {
+    const OFCondition cond = drain(command);
+    if (cond.bad()) return cond;
+    return sendStoreResponse(command, reply, started, 0);
+  };
+  if (!command.has_dataset) {
+    return sendStoreResponse(
+        command,
+        DimseReply::failure(status::kCannotUnderstand, "C-STORE request without a dataset"),
+        started, 0);
+  }
+  if (request.sop_instance_uid.empty()) {
+    return refuse(
+        DimseReply::failure(status::kCannotUnderstand, "Affected SOP Instance UID is missing"));
+  }
+  if (request.sop_instance_uid.size() > 64) {
+    return refuse(DimseReply::failure(status::kCannotUnderstand,
+                                      "Affected SOP Instance UID longer than 64 characters"));
+  }
+  if (!dicom_values::isValidUid(request.sop_instance_uid)) {
+    return refuse(DimseReply::failure(status::kCannotUnderstand,
+                                      "Affected SOP Instance UID is not a valid UID"));
+  }
+  if (request.sop_class_uid != abstractSyntaxOf(command.presentation_id)) {
+    return refuse(
+        DimseReply::failure(status::kSopClassNotSupported,
+                            "SOP class differs from the negotiated presentation context"));
+  }
+  const auto encoding = encodingOfTransferSyntax(request.transfer_syntax_uid);
+  if (!encoding) {
+    return refuse(DimseReply::failure(status::kCannotUnderstand, "unknown transfer syntax"));
+  }
+
+  auto on_failure = [](const std::string&) {
+    StoreProvider::Start start;
+    start.refusal =
+        DimseReply::failure(status::kOutOfResources, "cannot store the object: internal error");
+    return start;
+  };
+  StoreProvider::Start start = guarded<StoreProvider::Start>(
+      logger_, context_, "store", [&] { return handler_.store()->beginStore(request); },
+      on_failure);
+  if (!start.reception) return refuse(start.refusal);
+
+  const ReceivedDataset received =
+      receiveDataset(assoc_, command.presentation_id, timeout_seconds_, *encoding,
+                     options_.limits.store, *start.reception);
+  using Outcome = ReceivedDataset::Outcome;
+  DimseReply reply;
+  switch (received.outcome) {
+    case Outcome::kBroken:
+      start.reception.reset();  // nothing kept
+      logger_.warn(
+          "store interrupted id={} peer={} sop_instance={} received_bytes={} error=\"{}\" "
+          "(nothing stored)",
+          context_.id, context_.peer_address, escaped(request.sop_instance_uid),
+          received.wire_bytes, escaped(received.condition.text()));
+      return received.condition;
+    case Outcome::kMalformed:
+      reply = DimseReply::failure(status::kCannotUnderstand, explain(received));
+      break;
+    case Outcome::kTooLarge:
+      reply = DimseReply::failure(status::kOutOfResources, received.problem);
+      break;
+    case Outcome::kOtherContext:
+      reply = DimseReply::failure(status::kCannotUnderstand, received.problem);
+      break;
+    case Outcome::kSinkFailed:
+      reply = guarded<DimseReply>(
+          logger_, context_, "store", [&] { return start.reception->sinkFailure(); },
+          [](const std::string&) {
+            return DimseReply::failure(status::kOutOfResources, "cannot write the object");
+          });
+      break;
+    case Outcome::kComplete:
+      reply = guarded<DimseReply>(
+          logger_, context_, "store", [&] { return start.reception->complete(received); },
+          [](const std::string&) {
+            return DimseReply::failure(status::kOutOfResources,
+                                       "cannot store the object: internal error");
+          });
+      break;
+  }
+  start.reception.reset();  // a refused copy is gone before the peer hears the answer
+  return sendStoreResponse(command, reply, started, received.wire_bytes);
+}
+
+// ---- datasets held in memory (C-FIND identifiers, DIMSE-N attribute lists) -----------------
+
+OFCondition DimseSession::receiveInMemory(const DimseCommand& command, const ReceiveLimits& limits,
+                                          std::uint16_t malformed_status,
+                                          std::uint16_t too_large_status,
+                                          std::unique_ptr<DcmDataset>& dataset, DimseReply& refusal,
+                                          bool& refused) {
+  refused = false;
+  dataset = std::make_unique<DcmDataset>();
+  if (!command.has_dataset) return EC_Normal;
+  const std::string transfer_syntax = transferSyntaxOf(command.presentation_id);
+  const auto encoding = encodingOfTransferSyntax(transfer_syntax);
+  if (!encoding || encoding->deflated) {
+    refused = true;
+    refusal = DimseReply::failure(malformed_status, "unsupported transfer syntax");
+    return drain(command);
+  }
+  MemoryDatasetSink sink;
+  const ReceivedDataset received =
+      receiveDataset(assoc_, command.presentation_id, timeout_seconds_, *encoding, limits, sink);
+  using Outcome = ReceivedDataset::Outcome;
+  if (received.outcome == Outcome::kBroken) return received.condition;
+  if (received.outcome != Outcome::kComplete) {
+    refused = true;
+    refusal = DimseReply::failure(
+        received.outcome == Outcome::kTooLarge ? too_large_status : malformed_status,
+        received.outcome == Outcome::kMalformed ? explain(received) : received.problem);
+    return EC_Normal;
+  }
+  try {
+    dataset = parseReceivedDataset(sink.bytes(), transfer_syntax);
+  } catch (const std::exception& e) {
+    refused = true;
+    refusal = DimseReply::failure(malformed_status, e.what());
+  }
+  return EC_Normal;
+}
+
+// ---- C-FIND -----------------------------------------------------------------------------
+
+OFCondition DimseSession::find(const DimseCommand& command) {
+  const auto started = Clock::now();
+  T_DIMSE_Message response{};
+  response.CommandField = DIMSE_C_FIND_RSP;
+  T_DIMSE_C_FindRSP& rsp = response.msg.CFindRSP;
+  rsp.MessageIDBeingRespondedTo = command.message_id;
+  if (echoable(command.affected_sop_class_uid)) {
+    copyUid(rsp.AffectedSOPClassUID, sizeof(rsp.AffectedSOPClassUID),
+            command.affected_sop_class_uid);
+    rsp.opts = O_FIND_AFFECTEDSOPCLASSUID;
+  }
+  std::size_t sent = 0;
+  std::string summary;
+  auto finalResponse = [&](const DimseReply& reply) {
+    rsp.DimseStatus = reply.status;
+    rsp.DataSetType = DIMSE_DATASET_NULL;
+    const auto detail = statusDetail(reply, ServiceKind::kComposite);
+    const auto level = status::isFailure(reply.status) ? spdlog::level::warn : spdlog::level::info;
+    logger_.log(level, "query id={} calling={} {}{}sent={} ms={} status={}{}", context_.id,
+                escaped(context_.calling_aet), summary,
+                reply.log_fields.empty() ? "" : reply.log_fields + " ", sent,
+                millisecondsSince(started), status::format(reply.status),
+                reply.comment.empty() ? "" : " error=\"" + escaped(reply.comment, 500) + "\"");
+    return DIMSE_sendMessageUsingMemoryData(assoc_, command.presentation_id, &response,
+                                            detail.get(), nullptr, nullptr, nullptr);
+  };
+
+  if (!command.has_dataset) {
+    return finalResponse(DimseReply::failure(status::kIdentifierDoesNotMatchSopClass,
+                                             "C-FIND request without an identifier"));
+  }
+  std::unique_ptr<DcmDataset> identifier;
+  DimseReply refusal;
+  bool refused = false;
+  OFCondition cond =
+      receiveInMemory(command, options_.limits.find, status::kIdentifierDoesNotMatchSopClass,
+                      status::kOutOfResources, identifier, refusal, refused);
+  if (cond.bad()) return cond;
+  if (refused) return finalResponse(refusal);
+
+  FindRequest request;
+  request.message_id = command.message_id;
+  request.sop_class_uid = command.affected_sop_class_uid;
+  request.priority = command.priority;
+  auto find_failed = [](const std::string&) {
+    FindProvider::Start start;
+    start.refusal = DimseReply::failure(status::kUnableToProcess, "query failed: internal error");
+    return start;
+  };
+  FindProvider::Start start = guarded<FindProvider::Start>(
+      logger_, context_, "query", [&] { return handler_.find()->startFind(request, *identifier); },
+      find_failed);
+  if (!start.query) return finalResponse(start.refusal);
+  FindQuery& query = *start.query;
+
+  auto answer_failed = [](const std::string&) {
+    return DimseReply::failure(status::kUnableToProcess, "query failed: internal error");
+  };
+  for (;;) {
+    // A C-CANCEL may arrive between any two responses.
+    if (ASC_dataWaiting(assoc_, 0)) {
+      DimseCommand next;
+      cond = readCommand(assoc_, timeout_seconds_, next);
+      if (cond.bad()) return cond;
+      if (next.command_field != DIMSE_C_CANCEL_RQ ||
+          next.message_id_responded_to != command.message_id) {
+        return makeOFCondition(
+            OFM_dcmnet, DIMSEC_UNEXPECTEDREQUEST, OF_error,
+            (commandName(next.command_field) + " received while a C-FIND was being answered")
+                .c_str());
+      }
+      summary = query.summary();
+      return finalResponse(DimseReply::failure(status::kCancel, ""));
+    }
+    bool failed = false;
+    std::unique_ptr<DcmDataset> answer = guarded<std::unique_ptr<DcmDataset>>(
+        logger_, context_, "query", [&] { return query.next(); },
+        [&](const std::string&) {
+          failed = true;
+          return std::unique_ptr<DcmDataset>();
+        });
+    if (failed) {
+      summary = query.summary();
+      return finalResponse(answer_failed(""));
+    }
+    if (!answer) break;
+    rsp.DimseStatus = status::kPending;
+    rsp.DataSetType = DIMSE_DATASET_PRESENT;
+    cond = DIMSE_sendMessageUsingMemoryData(assoc_, command.presentation_id, &response, nullptr,
+                                            answer.get(), nullptr, nullptr);
+    if (cond.bad()) return cond;
+    ++sent;
+  }
+  summary = query.summary();
+  return finalResponse(guarded<DimseReply>(
+      logger_, context_, "query", [&] { return query.finish(); }, answer_failed));
+}
+
+// ---- DIMSE-N ----------------------------------------------------------------------------
+
+OFCondition DimseSession::normalized(const DimseCommand& command) {
+  const std::uint16_t field = command.command_field;
+  NRequest request;
+  request.command_field = field;
+  request.message_id = command.message_id;
+  const bool affected = field == DIMSE_N_CREATE_RQ || field == DIMSE_N_EVENT_REPORT_RQ;
+  request.sop_class_uid =
+      affected ? command.affected_sop_class_uid : command.requested_sop_class_uid;
+  request.sop_instance_uid =
+      affected ? command.affected_sop_instance_uid : command.requested_sop_instance_uid;
+  request.sop_instance_given = !request.sop_instance_uid.empty();
+  request.type_id = field == DIMSE_N_ACTION_RQ ? command.action_type_id : command.event_type_id;
+
+  std::unique_ptr<DcmDataset> dataset;
+  NReply outcome;
+  bool refused = false;
+  OFCondition cond =
+      receiveInMemory(command, options_.limits.normalized, status::kProcessingFailure,
+                      status::kResourceLimitation, dataset, outcome.reply, refused);
+  if (cond.bad()) return cond;
+  request.dataset = dataset.get();
+  if (!refused && (request.sop_instance_given || field != DIMSE_N_CREATE_RQ) &&
+      !dicom_values::isValidUid(request.sop_instance_uid)) {
+    // Never renamed, never guessed: an instance the peer cannot name back is refused.
+    refused = true;
+    outcome.reply = DimseReply::failure(status::kInvalidObjectInstance,
+                                        request.sop_instance_uid.empty()
+                                            ? "SOP Instance UID is missing"
+                                            : "SOP Instance UID is not a valid UID");
+  }
+  if (!refused) {
+    outcome = guarded<NReply>(
+        logger_, context_, commandName(field).c_str(),
+        [&] { return handler_.normalized()->handle(request); },
+        [](const std::string&) {
+          NReply failed;
+          failed.reply =
+              DimseReply::failure(status::kProcessingFailure, "processing failed: internal error");
+          return failed;
+        });
+  }
+  if (outcome.sop_instance_uid.empty() && echoable(request.sop_instance_uid)) {
+    outcome.sop_instance_uid = request.sop_instance_uid;
+  }
+
+  T_DIMSE_Message response{};
+  const std::string& klass = request.sop_class_uid;
+  const std::string& instance = outcome.sop_instance_uid;
+  const bool klass_ok = echoable(klass);
+  const bool instance_ok = echoable(instance);
+  const T_DIMSE_DataSetType data_type =
+      outcome.dataset ? DIMSE_DATASET_PRESENT : DIMSE_DATASET_NULL;
+  auto fill = [&](auto& rsp, unsigned class_flag, unsigned instance_flag) {
+    rsp.MessageIDBeingRespondedTo = command.message_id;
+    rsp.DimseStatus = outcome.reply.status;
+    rsp.DataSetType = data_type;
+    if (klass_ok) {
+      copyUid(rsp.AffectedSOPClassUID, sizeof(rsp.AffectedSOPClassUID), klass);
+      rsp.opts |= class_flag;
+    }
+    if (instance_ok) {
+      copyUid(rsp.AffectedSOPInstanceUID, sizeof(rsp.AffectedSOPInstanceUID), instance);
+      rsp.opts |= instance_flag;
+    }
+  };
+  switch (field) {
+    case DIMSE_N_CREATE_RQ:
+      response.CommandField = DIMSE_N_CREATE_RSP;
+      fill(response.msg.NCreateRSP, O_NCREATE_AFFECTEDSOPCLASSUID,
+           O_NCREATE_AFFECTEDSOPINSTANCEUID);
+      break;
+    case DIMSE_N_SET_RQ:
+      response.CommandField = DIMSE_N_SET_RSP;
+      fill(response.msg.NSetRSP, O_NSET_AFFECTEDSOPCLASSUID, O_NSET_AFFECTEDSOPINSTANCEUID);
+      break;
+    case DIMSE_N_ACTION_RQ:
+      response.CommandField = DIMSE_N_ACTION_RSP;
+      fill(response.msg.NActionRSP, O_NACTION_AFFECTEDSOPCLASSUID,
+           O_NACTION_AFFECTEDSOPINSTANCEUID);
+      if (request.type_id) {
+        response.msg.NActionRSP.ActionTypeID = *request.type_id;
+        response.msg.NActionRSP.opts |= O_NACTION_ACTIONTYPEID;
+      }
+      break;
+    case DIMSE_N_EVENT_REPORT_RQ:
+      response.CommandField = DIMSE_N_EVENT_REPORT_RSP;
+      fill(response.msg.NEventReportRSP, O_NEVENTREPORT_AFFECTEDSOPCLASSUID,
+           O_NEVENTREPORT_AFFECTEDSOPINSTANCEUID);
+      if (request.type_id) {
+        response.msg.NEventReportRSP.EventTypeID = *request.type_id;
+        response.msg.NEventReportRSP.opts |= O_NEVENTREPORT_EVENTTYPEID;
+      }
+      break;
+    case DIMSE_N_GET_RQ:
+      response.CommandField = DIMSE_N_GET_RSP;
+      fill(response.msg.NGetRSP, O_NGET_AFFECTEDSOPCLASSUID, O_NGET_AFFECTEDSOPINSTANCEUID);
+      break;
+    default:
+      response.CommandField = DIMSE_N_DELETE_RSP;
+      fill(response.msg.NDeleteRSP, O_NDELETE_AFFECTEDSOPCLASSUID,
+           O_NDELETE_AFFECTEDSOPINSTANCEUID);
+      break;
+  }
+
+  spdlog::logger* provider_logger = handler_.normalized()->logger();
+  spdlog::logger& log = provider_logger != nullptr ? *provider_logger : logger_;
+  const DimseReply& reply = outcome.reply;
+  std::string name = commandName(field);
+  name = name.substr(0, name.size() - 3);  // "N-CREATE-RQ" -> "N-CREATE"
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  log.log(status::isFailure(reply.status) ? spdlog::level::warn : spdlog::level::info,
+          "{} id={} calling={} sop_instance={} status={} {}{}", name, context_.id,
+          escaped(context_.calling_aet),
+          escaped(instance.empty() ? request.sop_instance_uid : instance),
+          status::format(reply.status), reply.log_fields,
+          reply.comment.empty() ? "" : " error=\"" + escaped(reply.comment, 500) + "\"");
+  const auto detail = statusDetail(reply, ServiceKind::kNormalized);
+  return DIMSE_sendMessageUsingMemoryData(assoc_, command.presentation_id, &response, detail.get(),
+                                          outcome.dataset.get(), nullptr, nullptr);
+}
+
+}  // namespace gateway::dicom
