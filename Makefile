@@ -12,7 +12,7 @@ RUN_ENV = PACS_STORAGE_PATH=$(CURDIR)/var/storage PACS_DB_PATH=$(CURDIR)/var/pac
 
 .PHONY: all deps build test test-unit test-asan test-tsan run bench format clean
 .PHONY: bench-mwl
-.PHONY: demo
+.PHONY: demo fuzz
 
 all: build
 
@@ -66,6 +66,11 @@ bench: build
 bench-mwl: build
 	@bash scripts/install-deps.sh --bench
 	bash bench/mwl_bench.sh
+
+# libFuzzer harnesses (fuzz/), each for FUZZ_SECONDS (default 60); CI runs them.
+fuzz: deps
+	@bash scripts/install-deps.sh --fuzz
+	bash scripts/fuzz.sh
 
 format:
 	find common services tests -name '*.cpp' -o -name '*.h' | xargs clang-format -i

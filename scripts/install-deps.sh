@@ -10,11 +10,16 @@ packages=(
   libspdlog-dev libfmt-dev
   libyaml-cpp-dev
   nlohmann-json3-dev
+  libcli11-dev
   libgtest-dev
   libboost-thread-dev zlib1g-dev
   libssl-dev
   python3
 )
+if [[ "${1:-}" == "--fuzz" ]]; then
+  # libFuzzer and the sanitizer runtimes for clang (make fuzz).
+  packages+=(clang libclang-rt-14-dev libfuzzer-14-dev)
+fi
 if [[ "${1:-}" == "--bench" ]]; then
   # orthanc also ships the ModalityWorklists plugin (make bench-mwl); wlmscpfs, findscu
   # and dump2dcm come with dcmtk above.

@@ -38,34 +38,27 @@ DcmEVR dictionaryVr(std::uint32_t tag) {
 
 bool isUnknownVr(DcmEVR vr) { return vr == EVR_UN || vr == EVR_UNKNOWN || vr == EVR_UNKNOWN2B; }
 
-// An explicit VR as DCMTK 3.6.7 reads it (DcmVR::setVR): the standard VRs, then any other
-// pair of upper-case letters as a "future" VR with a 4-byte length, and anything else as an
-// illegal VR with a 2-byte length. A table, because this runs for every element received.
+// An explicit VR as DCMTK reads it (DcmVR::setVR: standard VRs, some non-standard ones such
+// as "ox" and "px", other upper-case pairs as "future" VRs with a 4-byte length, anything else
+// as illegal with a 2-byte length). DCMTK's own answer for every possible pair of bytes,
+// computed once: this runs for every element received, and the pre-scan must read lengths
+// exactly as the parser will.
 struct ExplicitVr {
   DcmEVR evr;
   bool extended_length;
 };
 ExplicitVr explicitVr(char a, char b) {
-  struct Entry {
-    char name[3];
-    DcmEVR evr;
-    bool extended;
-  };
-  static constexpr Entry kStandard[] = {
-      {"AE", EVR_AE, false}, {"AS", EVR_AS, false}, {"AT", EVR_AT, false}, {"CS", EVR_CS, false},
-      {"DA", EVR_DA, false}, {"DS", EVR_DS, false}, {"DT", EVR_DT, false}, {"FD", EVR_FD, false},
-      {"FL", EVR_FL, false}, {"IS", EVR_IS, false}, {"LO", EVR_LO, false}, {"LT", EVR_LT, false},
-      {"OB", EVR_OB, true},  {"OD", EVR_OD, true},  {"OF", EVR_OF, true},  {"OL", EVR_OL, true},
-      {"OV", EVR_OV, true},  {"OW", EVR_OW, true},  {"PN", EVR_PN, false}, {"SH", EVR_SH, false},
-      {"SL", EVR_SL, false}, {"SQ", EVR_SQ, true},  {"SS", EVR_SS, false}, {"ST", EVR_ST, false},
-      {"SV", EVR_SV, true},  {"TM", EVR_TM, false}, {"UC", EVR_UC, true},  {"UI", EVR_UI, false},
-      {"UL", EVR_UL, false}, {"UN", EVR_UN, true},  {"UR", EVR_UR, true},  {"US", EVR_US, false},
-      {"UT", EVR_UT, true},  {"UV", EVR_UV, true}};
-  for (const auto& entry : kStandard) {
-    if (entry.name[0] == a && entry.name[1] == b) return {entry.evr, entry.extended};
-  }
-  const bool letters = a >= 'A' && a <= 'Z' && b >= 'A' && b <= 'Z';
-  return letters ? ExplicitVr{EVR_UNKNOWN, true} : ExplicitVr{EVR_UNKNOWN2B, false};
+  static const std::vector<ExplicitVr> table = [] {
+    std::vector<ExplicitVr> all(65536);
+    for (unsigned i = 0; i < 65536; ++i) {
+      const char name[3] = {static_cast<char>(i >> 8), static_cast<char>(i & 0xFF), 0};
+      const DcmVR vr(name);
+      all[i] = ExplicitVr{vr.getEVR(), vr.usesExtendedLengthEncoding() == OFTrue};
+    }
+    return all;
+  }();
+  return table[(static_cast<unsigned>(static_cast<unsigned char>(a)) << 8) |
+               static_cast<unsigned char>(b)];
 }
 
 }  // namespace
@@ -141,9 +134,10 @@ std::size_t DatasetScanner::headerBytesNeeded() const {
   const std::uint16_t group = read16(header_.data(), top.big_endian);
   if (group == 0xFFFE || top.implicit) return 8;
   if (header_length_ < 6) return 6;
-  return explicitVr(static_cast<char>(header_[4]), static_cast<char>(header_[5])).extended_length
-             ? 12
-             : 8;
+  const ExplicitVr vr = explicitVr(static_cast<char>(header_[4]), static_cast<char>(header_[5]));
+  // DCMTK reads a 4-byte length straight after a VR of "na" (the VR of delimiters).
+  if (vr.evr == EVR_na) return 10;
+  return vr.extended_length ? 12 : 8;
 }
 
 void DatasetScanner::processHeader() {
@@ -166,8 +160,9 @@ void DatasetScanner::processHeader() {
     processElementHeader(tag, "  ", false, read32(header_.data() + 4, top.big_endian));
   } else {
     const char vr[2] = {static_cast<char>(header_[4]), static_cast<char>(header_[5])};
-    const std::uint32_t length = length_of_header == 12
-                                     ? read32(header_.data() + 8, top.big_endian)
+    const std::uint32_t length = length_of_header == 12 ? read32(header_.data() + 8, top.big_endian)
+                                 : length_of_header == 10
+                                     ? read32(header_.data() + 6, top.big_endian)
                                      : read16(header_.data() + 6, top.big_endian);
     processElementHeader(tag, vr, true, length);
   }
@@ -199,13 +194,16 @@ void DatasetScanner::processElementHeader(std::uint32_t tag, const char vr[2], b
     evr = dictionaryVr(tag);
   }
   if (length == kUndefinedLength) {
-    if (tag == kPixelDataTag) {
-      pushFrame(FrameKind::kPixelSequence, tag, kUndefined, top.implicit, top.big_endian);
-    } else if (evr == EVR_SQ) {
+    // As DCMTK's DcmItem::newDicomElement decides it: the VR first, then the tag.
+    const bool pixel_vr = evr == EVR_OB || evr == EVR_OW || evr == EVR_ox || evr == EVR_px;
+    if (evr == EVR_SQ) {
       pushFrame(FrameKind::kSequence, tag, kUndefined, top.implicit, top.big_endian);
     } else if (isUnknownVr(evr) || (!explicit_vr && isPrivateTag(tag))) {
-      // Undefined-length UN is a sequence in implicit VR little endian (CP-246).
+      // Undefined-length UN (or unknown) is a sequence in implicit VR little endian
+      // (CP-246), even when the tag is Pixel Data.
       pushFrame(FrameKind::kSequence, tag, kUndefined, true, false);
+    } else if ((tag == kPixelDataTag && pixel_vr) || evr == EVR_px) {
+      pushFrame(FrameKind::kPixelSequence, tag, kUndefined, top.implicit, top.big_endian);
     } else {
       fail(Failure::kMalformed,
            "undefined length in " + formatTag(tag) + " " + DcmVR(evr).getVRName());

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,8 @@ namespace gateway::mwl {
 struct ResetOptions {
   std::filesystem::path backup_dir;
   int keep_backups = 7;  // backups kept after this one is written; older ones are deleted
+  // Called as the backup copies the database: pages done of the total; optional.
+  std::function<void(std::uint64_t done, std::uint64_t total)> progress = {};
 };
 
 struct ResetReport {

@@ -78,10 +78,16 @@ void WorklistStore::add(const WorklistItem& item, bool replace) {
   transaction.commit();
 }
 
-void WorklistStore::addAll(const std::vector<WorklistItem>& items, bool replace) {
+void WorklistStore::addAll(
+    const std::vector<WorklistItem>& items, bool replace,
+    const std::function<void(std::uint64_t done, std::uint64_t total)>& progress) {
   std::lock_guard lock(mutex_);
   auto transaction = db::beginImmediate(*db_);
-  for (const auto& item : items) insertLocked(item, replace);
+  std::uint64_t done = 0;
+  for (const auto& item : items) {
+    insertLocked(item, replace);
+    if (progress) progress(++done, items.size());
+  }
   transaction.commit();  // not reached on a throw: the transaction rolls back whole
 }
 

@@ -2,7 +2,9 @@
 
 #include <SQLiteCpp/Database.h>
 
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -56,8 +58,10 @@ class WorklistStore {
   // Items must have passed validateAndComplete. Throws DuplicateAccessionError unless
   // `replace`; a replaced item keeps its created_at.
   void add(const WorklistItem& item, bool replace);
-  // All in one transaction: every item or none.
-  void addAll(const std::vector<WorklistItem>& items, bool replace);
+  // All in one transaction: every item or none. `progress`, when given, is called after
+  // each item with the items inserted so far and their total.
+  void addAll(const std::vector<WorklistItem>& items, bool replace,
+              const std::function<void(std::uint64_t done, std::uint64_t total)>& progress = {});
   bool remove(const std::string& accession_number);
   std::optional<WorklistItem> find(const std::string& accession_number);
   std::vector<WorklistItem> list(const ListFilter& filter);

@@ -13,12 +13,21 @@ namespace fs = std::filesystem;
 
 }  // namespace
 
-VerifyReport verifyStorage(FileStore& store, InstanceIndex& index) {
+VerifyReport verifyStorage(FileStore& store, InstanceIndex& index,
+                           const VerifyProgressCallback& progress) {
   VerifyReport report;
   std::vector<StoredInstance> rows;
   index.forEach([&rows](const StoredInstance& row) { rows.push_back(row); });
+  VerifyProgress done;
+  done.files_total = rows.size();
+  for (const auto& row : rows) done.bytes_total += static_cast<std::uint64_t>(row.file_size);
   std::set<std::string> indexed_paths;
   for (const auto& row : rows) {
+    if (progress) {
+      progress(done);
+      ++done.files_done;  // counted before the checks, which end the iteration early
+      done.bytes_done += static_cast<std::uint64_t>(row.file_size);
+    }
     ++report.rows_checked;
     indexed_paths.insert(row.storage_path);
     const auto path = store.absolute(row.storage_path);
@@ -47,6 +56,7 @@ VerifyReport verifyStorage(FileStore& store, InstanceIndex& index) {
       ++report.files_ok;
     }
   }
+  if (progress) progress(done);
   store.forEachFile([&](const std::string& relative) {
     if (indexed_paths.count(relative) == 0) {
       report.problems.push_back({"orphan", relative, "", "file has no index row"});

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -24,9 +25,19 @@ struct VerifyReport {
   bool ok() const { return problems.empty(); }
 };
 
+// How far a verification is: indexed files checked, and their indexed sizes, of the totals.
+struct VerifyProgress {
+  std::uint64_t files_done = 0;
+  std::uint64_t files_total = 0;
+  std::uint64_t bytes_done = 0;
+  std::uint64_t bytes_total = 0;
+};
+using VerifyProgressCallback = std::function<void(const VerifyProgress&)>;
+
 // Re-hashes every indexed file and compares with its row; lists files with no row.
-// Read-only: changes nothing.
-VerifyReport verifyStorage(FileStore& store, InstanceIndex& index);
+// Read-only: changes nothing. `progress`, when given, is called after each indexed file.
+VerifyReport verifyStorage(FileStore& store, InstanceIndex& index,
+                           const VerifyProgressCallback& progress = {});
 
 std::string toJson(const VerifyReport& report);
 std::string toText(const VerifyReport& report);

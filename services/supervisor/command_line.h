@@ -10,9 +10,35 @@
 
 namespace gateway::supervisor {
 
-// Options of `worklist ACTION` (worklist_command.cpp), checked against the action.
+// The options of each command, declared in its own file (<name>_command.cpp) with CLI11.
+// A command accepts only its own options and the setting flags it reads; anything else
+// is a usage error naming the option and the command.
+
+// `verify-storage` (verify_storage_command.cpp).
+struct VerifyStorageOptions {
+  bool json = false;
+};
+
+// `healthcheck` (healthcheck_command.cpp).
+struct HealthcheckOptions {
+  std::string host = "127.0.0.1";
+  int timeout_seconds = 5;
+  std::string calling_aet = "HEALTHCHECK";
+};
+
+// `emulate` (emulate_command.cpp).
+struct EmulateOptions {
+  std::string host = "127.0.0.1";
+  std::optional<std::string> calling_aet;  // none: EMULATOR
+  std::optional<int> timeout_seconds;      // none: the DIMSE timeout setting
+  std::string station_aet;                 // empty: all stations
+  bool once = false;
+  int interval_seconds = 10;
+};
+
+// `worklist ACTION` (worklist_command.cpp); each field is taken by the actions named.
 struct WorklistOptions {
-  std::string action;  // add, import, list, remove; empty only with --help
+  std::string action;  // add, import, list, remove, reset; empty only with --help
   std::vector<std::pair<std::string, std::string>> fields;  // add: field name, value
   bool replace = false;                                     // add, import --replace
   std::string file;                                         // import FILE
@@ -20,42 +46,40 @@ struct WorklistOptions {
   std::string date_from;                                    // list --date/--from (YYYYMMDD)
   std::string date_to;                                      // list --date/--to
   std::vector<std::string> statuses;                        // list --status, e.g. IN PROGRESS
+  bool json = false;                                        // list --json
   std::string accession_number;                             // remove ACCESSION
   std::string backup_dir;                                   // reset --backup-dir
   int keep_backups = 0;                                     // reset --keep; 0: configured
 };
 
-// The parsed command line: which command, its own options, and configuration flags.
+// The parsed command line: which command, its own options, and configuration sources.
 struct CommandLine {
   std::string command = "serve";
-  bool command_given = false;  // false: "serve" by default
-  bool help = false;
-  config::ConfigSources sources;  // environment + --config + setting flags
-  // Command options (not settings).
-  bool json = false;                        // verify-storage, worklist list --json
-  std::string host = "127.0.0.1";           // healthcheck --host
-  int timeout_seconds = 5;                  // healthcheck --timeout
-  std::string calling_aet = "HEALTHCHECK";  // healthcheck --calling-aet
-  WorklistOptions worklist;                 // worklist ACTION ...
-  bool calling_aet_given = false;           // emulate: default EMULATOR, not HEALTHCHECK
-  bool timeout_given = false;               // emulate: default the DIMSE timeout
-  std::string station_aet;                  // emulate --station-aet; empty: all stations
-  bool once = false;                        // emulate --once
-  int interval_seconds = 10;                // emulate --interval
+  bool command_given = false;     // false: "serve" by default
+  bool help = false;              // --help or `help`: print the help of helpTopic()
+  std::string help_command;       // `help COMMAND [ACTION]`: the command asked about
+  config::ConfigSources sources;  // environment + --config + the command's setting flags
+  VerifyStorageOptions verify_storage;
+  HealthcheckOptions healthcheck;
+  EmulateOptions emulate;
+  WorklistOptions worklist;
 };
 
 struct ParseResult {
   CommandLine command_line;
-  std::string error;  // non-empty: usage error (exit 2)
+  std::string error;         // non-empty: usage error (exit 2), one line naming what was wrong
+  std::string command_path;  // the command parsed (also by default): "serve", "worklist add"
 };
 
-// Parses argv; the environment is read by the caller (ConfigSources::fromProcessEnvironment).
+// Parses argv (without the program name); the environment is read by the caller
+// (ConfigSources::fromProcessEnvironment). Pure: prints nothing.
 ParseResult parseCommandLine(const std::vector<std::string>& args, config::ConfigSources sources);
 
+// `screening-gateway --help`: the commands.
 std::string usageText();
-// Help for a command, or for a worklist action ("worklist add").
-std::string commandHelp(const std::string& command);
-// What `--help` describes for this command line: "worklist add", "healthcheck", ...
+// The generated help of a command or worklist action ("worklist add"); "" is usageText().
+std::string commandHelp(const std::string& topic);
+// What `--help` describes for this command line: "worklist add", "healthcheck", "" (all).
 std::string helpTopic(const CommandLine& command_line);
 
 // The `worklist add` flag of a field: accession_number -> --accession-number.

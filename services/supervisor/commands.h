@@ -5,26 +5,31 @@
 
 #include "common/config/gateway_config.h"
 #include "services/mwl/worklist_item.h"
-#include "services/supervisor/command_line.h"
+#include "services/supervisor/command_declaration.h"
 
 namespace gateway::supervisor {
 
-// Each returns the process exit code (0 success, 1 failure, 2 invalid usage/config).
+// The commands, one file each (<name>_command.cpp); command_registry.cpp lists them.
+CommandDeclaration serveCommand();
+CommandDeclaration verifyStorageCommand();
+CommandDeclaration healthcheckCommand();
+CommandDeclaration worklistCommand();  // with its actions add, import, list, remove, reset
+CommandDeclaration emulateCommand();
+CommandDeclaration versionCommand();
+CommandDeclaration helpCommand();
+
+// `serve`: both services until SIGTERM/SIGINT; returns the exit code.
 int runServe(const config::GatewayConfig& config);
-int runVerifyStorage(const config::GatewayConfig& config, bool json);
-int runHealthcheck(const config::GatewayConfig& config, const CommandLine& command_line);
-// `emulate`: plays a mammography modality against the running gateway (emulate_command.cpp).
-int runEmulate(const config::GatewayConfig& config, const CommandLine& command_line);
-int runVersion();
-// `worklist add|import|list|remove` on the MWL_DB_PATH database (worklist_command.cpp).
-int runWorklist(const config::GatewayConfig& config, const WorklistOptions& options, bool json);
+
+// Prints the help of a command ("worklist add"; "" for all of them) on stdout; exit 0.
+int runHelp(const std::string& topic);
 
 // `worklist add`: the item from its field flags, validated and completed; one message per
 // problem, naming the flag ("--patient-birth-date: '1990' is not a date YYYYMMDD").
 std::vector<std::string> worklistItemFromFlags(const WorklistOptions& options,
                                                mwl::WorklistItem& item);
 
-// Entry point shared by main() and the end-to-end tests' expectations.
+// The process: parse, configure, run the command; returns the exit code (main.cpp).
 int runMain(int argc, char** argv);
 
 }  // namespace gateway::supervisor

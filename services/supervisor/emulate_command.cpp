@@ -1,12 +1,15 @@
+// `screening-gateway emulate`: plays a mammography modality against the running gateway.
 #include <pthread.h>
 #include <signal.h>
 
+#include <CLI/CLI.hpp>
 #include <cerrno>
 #include <chrono>
 #include <ctime>
 #include <iostream>
 
 #include "services/emulator/modality_emulator.h"
+#include "services/supervisor/cli_options.h"
 #include "services/supervisor/commands.h"
 
 namespace gateway::supervisor {
@@ -15,18 +18,17 @@ namespace {
 constexpr const char* kDefaultCallingAet = "EMULATOR";
 
 emulator::EmulatorOptions emulatorOptions(const config::GatewayConfig& config,
-                                          const CommandLine& command_line) {
+                                          const EmulateOptions& given) {
   emulator::EmulatorOptions options;
-  options.host = command_line.host;
+  options.host = given.host;
   options.mwl_port = config.mwl.port;
   options.mwl_aet = config.mwl.aet;
   options.pacs_port = config.pacs.port;
   options.pacs_aet = config.pacs.aet;
-  options.calling_aet =
-      command_line.calling_aet_given ? command_line.calling_aet : std::string(kDefaultCallingAet);
-  options.station_aet = command_line.station_aet;
-  options.timeout = command_line.timeout_given ? std::chrono::seconds(command_line.timeout_seconds)
-                                               : config.network.dimse_timeout;
+  options.calling_aet = given.calling_aet.value_or(kDefaultCallingAet);
+  options.station_aet = given.station_aet;
+  options.timeout = given.timeout_seconds ? std::chrono::seconds(*given.timeout_seconds)
+                                          : config.network.dimse_timeout;
   return options;
 }
 
@@ -40,12 +42,10 @@ void printPass(const emulator::PassReport& report, bool always_summarise) {
   std::cout.flush();
 }
 
-}  // namespace
-
-int runEmulate(const config::GatewayConfig& config, const CommandLine& command_line) {
-  const emulator::EmulatorOptions options = emulatorOptions(config, command_line);
+int runEmulate(const config::GatewayConfig& config, const EmulateOptions& given) {
+  const emulator::EmulatorOptions options = emulatorOptions(config, given);
   emulator::ModalityEmulator modality(options);
-  if (command_line.once) {
+  if (given.once) {
     const auto report = modality.runPass();
     printPass(report, true);
     return report.ok() ? 0 : 1;
@@ -68,7 +68,7 @@ int runEmulate(const config::GatewayConfig& config, const CommandLine& command_l
   };
 
   std::cout << "emulate: polling " << options.mwl_aet << "@" << options.host << ":"
-            << options.mwl_port << " every " << command_line.interval_seconds << " s as "
+            << options.mwl_port << " every " << given.interval_seconds << " s as "
             << options.calling_aet
             << (options.station_aet.empty() ? "" : " for station " + options.station_aet)
             << "; SIGTERM or Ctrl-C stops" << std::endl;
@@ -86,7 +86,7 @@ int runEmulate(const config::GatewayConfig& config, const CommandLine& command_l
     printPass(report, passes == 1);
 
     const auto deadline =
-        std::chrono::steady_clock::now() + std::chrono::seconds(command_line.interval_seconds);
+        std::chrono::steady_clock::now() + std::chrono::seconds(given.interval_seconds);
     while (true) {
       const auto left = deadline - std::chrono::steady_clock::now();
       if (left <= std::chrono::steady_clock::duration::zero()) break;
@@ -109,6 +109,55 @@ int runEmulate(const config::GatewayConfig& config, const CommandLine& command_l
             << (query_failures > 0 ? ", " + std::to_string(query_failures) + " failed queries" : "")
             << std::endl;
   return failed == 0 && query_failures == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+CommandDeclaration emulateCommand() {
+  CommandDeclaration command;
+  command.name = "emulate";
+  command.summary = "play a mammography modality: worklist, MPPS, four MG images";
+  command.description =
+      "Plays a mammography modality against the running gateway at --host, ports and AE\n"
+      "titles from the settings (MWL_PORT/MWL_AET, PACS_PORT/PACS_AET). Each pass queries\n"
+      "the worklist for today's MG steps (local date; one station's only with\n"
+      "--station-aet) and, for each SCHEDULED step: MPPS N-CREATE IN PROGRESS, four\n"
+      "synthetic Digital Mammography For Presentation images (LCC, LMLO, RCC, RMLO) with\n"
+      "the step's patient, accession and study, C-STORE to the PACS on one association,\n"
+      "MPPS N-SET COMPLETED (DISCONTINUED if an image was refused). Images are still sent\n"
+      "when MPPS is refused. One line per step, then a summary. Without --once it polls\n"
+      "every --interval seconds until SIGTERM/SIGINT; a step is done at most once per run.\n";
+  command.footer =
+      "Exit 0 when everything attempted succeeded, 1 otherwise (a failed query or step).\n";
+  command.settings = {"pacs.aet", "pacs.port", "mwl.aet", "mwl.port", "network.dimse_timeout",
+                      "log_level"};
+  command.declare = [](CLI::App& app, CommandLine& command_line) {
+    EmulateOptions& options = command_line.emulate;
+    CLI::Option* once = addSwitch(app, "--once", "one pass, then exit", options.once);
+    CLI::Option* interval = addValueOption(app, "--interval", "SECONDS",
+                                           "otherwise: a pass every SECONDS, 1-86400 (default 10)",
+                                           integerInto(options.interval_seconds, 1, 86400));
+    addValueOption(app, "--station-aet", "AE",
+                   "only steps scheduled for this station (default: all)",
+                   aeTitleInto(options.station_aet));
+    addValueOption(app, "--calling-aet", "AE",
+                   "our AE title, also the Performed Station AE (default EMULATOR)",
+                   optionalAeTitleInto(options.calling_aet));
+    addValueOption(app, "--host", "HOST", "where the gateway runs (default 127.0.0.1)",
+                   textInto(options.host));
+    addValueOption(app, "--timeout", "SECONDS",
+                   "connect/ACSE/DIMSE timeout of every exchange, 1-300 (default: the DIMSE "
+                   "timeout setting)",
+                   optionalIntegerInto(options.timeout_seconds, 1, 300));
+    app.callback([once, interval] {
+      // --interval would be ignored by a single pass.
+      if (once->count() > 0 && interval->count() > 0) {
+        throw CLI::ValidationError("--once cannot be combined with --interval");
+      }
+    });
+  };
+  command.run = runWith(runEmulate, &CommandLine::emulate);
+  return command;
 }
 
 }  // namespace gateway::supervisor

@@ -15,6 +15,28 @@
 
 namespace gateway::supervisor {
 
+CommandDeclaration serveCommand() {
+  CommandDeclaration command;
+  command.name = "serve";
+  command.summary = "run the worklist/MPPS and storage services until SIGTERM/SIGINT (the default)";
+  command.description =
+      "Starts, on separate threads, the worklist service (C-ECHO, Modality Worklist\n"
+      "C-FIND, MPPS N-CREATE/N-SET) on MWL_PORT as MWL_AET and the PACS storage SCP\n"
+      "(C-ECHO, C-STORE) on PACS_PORT as PACS_AET. Before the ports open, leftover\n"
+      "temporary files are removed, files without an index row are indexed and rows\n"
+      "without a file are marked MISSING. With MWL_RESET_AT=HH:MM the worklist is backed\n"
+      "up and cleared daily at that time.\n"
+      "SIGTERM/SIGINT: stop accepting, let transfers finish (shutdown_timeout), exit 0.\n";
+  command.footer =
+      "Exit 0 after a clean stop, 1 when a service cannot start, 2 for invalid settings.\n";
+  command.settings = {"*"};
+  command.run = [](const config::GatewayConfig& config, const CommandLine&) {
+    return runServe(config);
+  };
+  command.logs_at_configured_level = true;
+  return command;
+}
+
 int runServe(const config::GatewayConfig& config) {
   logging::setThreadName("supervisor");
   auto log = logging::supervisor();

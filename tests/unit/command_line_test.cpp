@@ -19,8 +19,8 @@ TEST(CommandLine, ReadsCommandOptionsAndSettingFlags) {
                         "--config", "/etc/gw.yaml"});
   ASSERT_TRUE(r.error.empty()) << r.error;
   EXPECT_EQ(r.command_line.command, "healthcheck");
-  EXPECT_EQ(r.command_line.host, "10.0.0.5");
-  EXPECT_EQ(r.command_line.timeout_seconds, 3);
+  EXPECT_EQ(r.command_line.healthcheck.host, "10.0.0.5");
+  EXPECT_EQ(r.command_line.healthcheck.timeout_seconds, 3);
   ASSERT_EQ(r.command_line.sources.flags.size(), 1u);
   EXPECT_EQ(r.command_line.sources.flags[0].first, "--pacs-port");
   EXPECT_EQ(r.command_line.sources.flags[0].second, "4300");

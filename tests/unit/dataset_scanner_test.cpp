@@ -170,6 +170,36 @@ TEST(DatasetScanner, RefusesADeclaredLengthPastTheCapBeforeAnythingArrives) {
       << scanner.error();
 }
 
+TEST(DatasetScanner, ReadsLengthsExactlyAsDcmtkDoesForOddVrs) {
+  // "px" is a VR DCMTK knows (internally, for pixel data) with a 4-byte length: a peer that
+  // writes it gets its 4 GB length read as such, and refused, not DCMTK's 4 GB allocation.
+  Bytes px = {0x40, 0x00, 0x00, 0xE0, 'p', 'x', 0x00, 0x00, 0x10, 0xAD, 0xAE, 0xFF};
+  EXPECT_EQ(scan(px, DatasetEncoding::kExplicitLittle, 64, 4096, 1U << 20).failure(),
+            Failure::kTooLarge);
+  // "na" (the VR of delimiters): DCMTK reads a 4-byte length right after it.
+  Bytes na = {0x10, 0x00, 0x10, 0x00, 'n', 'a', 4, 0, 0, 0, 'A', 'B', 'C', 'D'};
+  EXPECT_FALSE(scan(na).failed()) << scan(na).error();
+  // Lower-case pairs DCMTK does not know: a 2-byte length.
+  Bytes unknown = {0x10, 0x00, 0x10, 0x00, 'q', 'q', 2, 0, 'A', 'B'};
+  EXPECT_FALSE(scan(unknown).failed());
+  // Upper-case pairs it does not know are "future" VRs: reserved bytes and a 4-byte length.
+  Bytes future = {0x10, 0x00, 0x10, 0x00, 'Z', 'Z', 0, 0, 2, 0, 0, 0, 'A', 'B'};
+  EXPECT_FALSE(scan(future).failed());
+}
+
+TEST(DatasetScanner, UndefinedLengthPixelDataOfUnknownVrIsASequenceAsForDcmtk) {
+  // (7FE0,0010) with an unknown VR and undefined length: DCMTK reads an implicit VR sequence,
+  // not encapsulated fragments; a fragment's bytes are then element headers to it. The
+  // pre-scan must see the same structure, or DCMTK may meet a length the pre-scan never saw.
+  Bytes bytes = explicitLongHeader(0x7FE0, 0x0010, "MB", 0xFFFFFFFF);
+  bytes = append(bytes, {0xFE, 0xFF, 0x00, 0xE0, 4, 0, 0, 0, 0xFF, 0xD8, 0xFF, 0xD9});
+  bytes = append(bytes, {0xFE, 0xFF, 0xDD, 0xE0, 0, 0, 0, 0});
+  const auto scanner = scan(bytes);
+  EXPECT_TRUE(scanner.failed());
+  EXPECT_NE(scanner.error().find("crosses the end of its item"), std::string::npos)
+      << scanner.error();
+}
+
 TEST(DatasetScanner, EmptyDatasetIsFine) { EXPECT_FALSE(scan({}).failed()); }
 
 }  // namespace

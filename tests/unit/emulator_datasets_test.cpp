@@ -193,14 +193,14 @@ TEST(EmulateCommandLine, ReadsItsOptions) {
   ASSERT_TRUE(r.error.empty()) << r.error;
   const CommandLine& cl = r.command_line;
   EXPECT_EQ(cl.command, "emulate");
-  EXPECT_TRUE(cl.once);
-  EXPECT_EQ(cl.station_aet, "MAMMO2");
-  EXPECT_EQ(cl.calling_aet, "MG7");
-  EXPECT_TRUE(cl.calling_aet_given);
-  EXPECT_EQ(cl.timeout_seconds, 7);
-  EXPECT_TRUE(cl.timeout_given);
-  EXPECT_EQ(cl.host, "10.0.0.9");
-  EXPECT_EQ(cl.interval_seconds, 10);
+  EXPECT_TRUE(cl.emulate.once);
+  EXPECT_EQ(cl.emulate.station_aet, "MAMMO2");
+  EXPECT_EQ(cl.emulate.calling_aet, "MG7");
+  EXPECT_TRUE(cl.emulate.calling_aet.has_value());
+  EXPECT_EQ(cl.emulate.timeout_seconds, 7);
+  EXPECT_TRUE(cl.emulate.timeout_seconds.has_value());
+  EXPECT_EQ(cl.emulate.host, "10.0.0.9");
+  EXPECT_EQ(cl.emulate.interval_seconds, 10);
   ASSERT_EQ(cl.sources.flags.size(), 1u);
   EXPECT_EQ(cl.sources.flags[0].first, "--mwl-port");
 }
@@ -208,11 +208,11 @@ TEST(EmulateCommandLine, ReadsItsOptions) {
 TEST(EmulateCommandLine, DefaultsAndInterval) {
   const auto r = parse({"emulate", "--interval=3"});
   ASSERT_TRUE(r.error.empty()) << r.error;
-  EXPECT_FALSE(r.command_line.once);
-  EXPECT_EQ(r.command_line.interval_seconds, 3);
-  EXPECT_TRUE(r.command_line.station_aet.empty());
-  EXPECT_FALSE(r.command_line.calling_aet_given);
-  EXPECT_FALSE(r.command_line.timeout_given);
+  EXPECT_FALSE(r.command_line.emulate.once);
+  EXPECT_EQ(r.command_line.emulate.interval_seconds, 3);
+  EXPECT_TRUE(r.command_line.emulate.station_aet.empty());
+  EXPECT_FALSE(r.command_line.emulate.calling_aet.has_value());
+  EXPECT_FALSE(r.command_line.emulate.timeout_seconds.has_value());
 }
 
 TEST(EmulateCommandLine, RejectsBadValuesAndForeignUse) {

@@ -94,7 +94,7 @@ TEST(WorklistCommandLine, ListFiltersByDateRangeAndStatus) {
   ASSERT_TRUE(r.error.empty()) << r.error;
   EXPECT_EQ(r.command_line.worklist.date_from, "20260302");
   EXPECT_EQ(r.command_line.worklist.date_to, "20260302");
-  EXPECT_TRUE(r.command_line.json);
+  EXPECT_TRUE(r.command_line.worklist.json);
 
   r = parse({"worklist", "list", "--from", "20260301", "--to=20260331", "--status",
              "scheduled,in-progress", "--status", "COMPLETED", "--status", "In_Progress"});
