@@ -9,6 +9,7 @@ packages=(
   libsqlitecpp-dev libsqlite3-dev sqlite3
   libspdlog-dev libfmt-dev
   libyaml-cpp-dev
+  nlohmann-json3-dev
   libcli11-dev
   libgtest-dev
   libboost-thread-dev zlib1g-dev

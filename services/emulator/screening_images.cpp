@@ -6,7 +6,7 @@
 
 #include <algorithm>
 
-#include "services/emulator/uid_generator.h"
+#include "common/dicom_values/uid_generator.h"
 
 namespace gateway::emulator {
 namespace {
@@ -187,7 +187,7 @@ std::vector<ScreeningImage> buildScreeningImages(const ScheduledStep& step,
   for (const ScreeningView& view : screeningViews()) {
     ScreeningImage image;
     image.view = &view;
-    image.sop_instance_uid = newUid();
+    image.sop_instance_uid = dicom_values::generateUid();
     image.dataset = buildImage(step, acquisition, view, ++instance_number, image.sop_instance_uid);
     images.push_back(std::move(image));
   }

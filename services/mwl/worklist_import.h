@@ -12,7 +12,7 @@
 
 namespace gateway::mwl {
 
-// The formats `worklist import` reads. JSON is read by the YAML parser (JSON is YAML).
+// The formats `worklist import` reads (import_document.h reads YAML and JSON).
 enum class ImportFormat { kYaml, kJson, kCsv };
 
 // "yaml" (or "yml"), "json", "csv"; nullopt for anything else.

@@ -2,9 +2,7 @@
 
 #include <SQLiteCpp/Backup.h>
 #include <SQLiteCpp/Database.h>
-#include <fcntl.h>
 #include <sqlite3.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -12,6 +10,7 @@
 #include <stdexcept>
 
 #include "common/db/database.h"
+#include "common/durable/durable_file.h"
 
 namespace gateway::mwl {
 namespace {
@@ -29,14 +28,6 @@ std::string timestampName() {
   char text[40];
   std::strftime(text, sizeof(text), "worklist-%Y%m%d-%H%M%S", &local);
   return text;
-}
-
-void syncPath(const fs::path& path, int flags) {
-  const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
-  if (fd < 0) throw std::runtime_error("cannot open " + path.string() + " to sync it");
-  const int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) throw std::runtime_error("fsync " + path.string() + " failed");
 }
 
 }  // namespace
@@ -94,7 +85,7 @@ ResetReport resetWorklist(WorklistStore& store, const ResetOptions& options) {
         // A backup is one self-contained file: no -wal/-shm beside it when it is opened.
         backup.exec("PRAGMA journal_mode=DELETE");
       }
-      syncPath(partial, O_RDONLY);
+      durable::syncFile(partial);
     } catch (...) {
       std::error_code ec;
       fs::remove(partial, ec);
@@ -105,7 +96,7 @@ ResetReport resetWorklist(WorklistStore& store, const ResetOptions& options) {
       continue;  // the transaction rolls back on destruction; the .part is overwritten
     }
     fs::rename(partial, report.backup_file);
-    syncPath(options.backup_dir, O_RDONLY | O_DIRECTORY);
+    durable::syncDirectory(options.backup_dir);
     report.items_removed = db.exec("DELETE FROM worklist_items");
     report.steps_removed = db.exec("DELETE FROM performed_procedure_steps");
     db.exec("DELETE FROM worklist_status_history");

@@ -1,11 +1,12 @@
 #pragma once
 
 #include <dcmtk/dcmdata/dcostrma.h>
-#include <openssl/evp.h>
 
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include "common/crypto/sha256.h"
 
 namespace gateway::pacs {
 
@@ -20,7 +21,7 @@ class HashingFileSink : public DcmConsumer {
   enum class Failure { kNone, kTooLarge, kIoError };
 
   HashingFileSink(int fd, std::uint64_t limit_bytes);
-  ~HashingFileSink() override;
+  ~HashingFileSink() override = default;
   HashingFileSink(const HashingFileSink&) = delete;
   HashingFileSink& operator=(const HashingFileSink&) = delete;
 
@@ -52,7 +53,7 @@ class HashingFileSink : public DcmConsumer {
   std::uint64_t writeback_started_ = 0;
   Failure failure_ = Failure::kNone;
   int errno_ = 0;
-  EVP_MD_CTX* sha_;
+  crypto::Sha256 sha_;  // hashes each write() where its bytes are, before any copy
 };
 
 }  // namespace gateway::pacs

@@ -8,20 +8,12 @@
 
 #include "common/dicom/echo_client.h"
 #include "common/dicom/find_client.h"
+#include "common/dicom_values/current_date.h"
 #include "services/supervisor/cli_options.h"
 #include "services/supervisor/commands.h"
 
 namespace gateway::supervisor {
 namespace {
-
-std::string todayDicomDate() {
-  const std::time_t now = std::time(nullptr);
-  std::tm local{};
-  localtime_r(&now, &local);
-  char text[16];
-  std::strftime(text, sizeof(text), "%Y%m%d", &local);
-  return text;
-}
 
 int runHealthcheck(const config::GatewayConfig& config, const HealthcheckOptions& options) {
   // Health is proven by traffic: the same exchanges a modality makes, each with a timeout.
@@ -49,7 +41,8 @@ int runHealthcheck(const config::GatewayConfig& config, const HealthcheckOptions
     DcmItem* step = nullptr;
     query.findOrCreateSequenceItem(DCM_ScheduledProcedureStepSequence, step, -2);
     if (step != nullptr) {
-      step->putAndInsertString(DCM_ScheduledProcedureStepStartDate, todayDicomDate().c_str());
+      step->putAndInsertString(DCM_ScheduledProcedureStepStartDate,
+                               dicom_values::currentDate().c_str());
       step->putAndInsertString(DCM_Modality, "");
     }
     const auto find = dicom::sendFind(host, config.mwl.port, options.calling_aet, config.mwl.aet,

@@ -7,7 +7,8 @@
 #include <algorithm>
 #include <set>
 
-#include "services/emulator/uid_generator.h"
+#include "common/dicom_values/uid_generator.h"
+#include "common/dicom_values/value_checks.h"
 
 namespace gateway::emulator {
 namespace {
@@ -19,19 +20,7 @@ std::string get(DcmItem& item, const DcmTagKey& tag) {
 }
 
 // PS3.5 9.1: digits and dots, at most 64 characters, no empty component, no leading zero.
-bool isValidUid(const std::string& uid) {
-  if (uid.empty() || uid.size() > 64) return false;
-  std::size_t start = 0;
-  while (start <= uid.size()) {
-    const std::size_t end = std::min(uid.find('.', start), uid.size());
-    const std::string component = uid.substr(start, end - start);
-    if (component.empty()) return false;
-    if (!std::all_of(component.begin(), component.end(), ::isdigit)) return false;
-    if (component.size() > 1 && component[0] == '0') return false;
-    start = end + 1;
-  }
-  return true;
-}
+bool isValidUid(const std::string& uid) { return dicom_values::isConformantUid(uid); }
 
 ScheduledStep step() {
   ScheduledStep s;
@@ -54,11 +43,11 @@ ScheduledStep step() {
 
 Acquisition acquisition() {
   Acquisition a;
-  a.series_instance_uid = newUid();
+  a.series_instance_uid = dicom_values::generateUid();
   a.date = "20261128";
   a.time = "093000";
   a.performed_step_id = "E261128093000000";
-  a.performed_step_uid = newUid();
+  a.performed_step_uid = dicom_values::generateUid();
   a.station_aet = "EMULATOR";
   a.series_description = "Screening mammography 4 views";
   return a;
@@ -203,18 +192,6 @@ TEST(ScreeningImages, OmitsThePerformedStepReferenceWithoutMpps) {
     EXPECT_FALSE(image.dataset->tagExists(DCM_ReferencedPerformedProcedureStepSequence));
     EXPECT_EQ(get(*image.dataset, DCM_PerformedProcedureStepID), a.performed_step_id);
   }
-}
-
-TEST(EmulatorUid, IsAValidUniqueUidUnder225) {
-  std::set<std::string> seen;
-  for (int i = 0; i < 200; ++i) {
-    const std::string uid = newUid();
-    EXPECT_EQ(uid.rfind("2.25.", 0), 0u);
-    EXPECT_TRUE(isValidUid(uid)) << uid;
-    EXPECT_LE(uid.size(), 44u);
-    seen.insert(uid);
-  }
-  EXPECT_EQ(seen.size(), 200u);
 }
 
 }  // namespace

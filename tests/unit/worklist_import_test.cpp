@@ -240,6 +240,71 @@ TEST(WorklistImportJson, NamesTheItemOfEachProblem) {
   EXPECT_NE(broken.errors[0].message.find("not valid JSON"), std::string::npos);
 }
 
+TEST(WorklistImportJson, ReportsRepeatedFieldsWrongShapesAndAnEmptyFile) {
+  const std::string text =
+      "{\"items\": [\n"
+      "  {\"accession_number\": \"A1\",\n"
+      "   \"accession_number\": \"A2\",\n"          // line 3
+      "   \"patient_id\": {\"nested\": [1, 2]},\n"  // line 4
+      "   \"patient_name\": 1.5e3, \"patient_sex\": true}\n"
+      "], \"version\": 2}\n";  // line 6
+  const auto import = parseWorklist(text, ImportFormat::kJson);
+  EXPECT_TRUE(hasError(import, 1, 3, "accession_number", "is given twice")) << joinErrors(import);
+  EXPECT_TRUE(hasError(import, 1, 4, "patient_id", "single value")) << joinErrors(import);
+  EXPECT_TRUE(hasError(import, 0, 6, "", "unknown top-level key 'version'")) << joinErrors(import);
+  ASSERT_EQ(import.items.size(), 1u);
+  EXPECT_EQ(import.items[0].item.patient_name, "1.5e3");  // numbers as written
+  EXPECT_EQ(import.items[0].item.patient_sex, "true");
+  for (const char* empty : {"", " \n\t", "\xEF\xBB\xBF\n", "null"}) {
+    const auto none = parseWorklist(empty, ImportFormat::kJson);
+    ASSERT_EQ(none.errors.size(), 1u) << empty;
+    EXPECT_NE(none.errors[0].message.find("the file is empty"), std::string::npos) << empty;
+  }
+  const auto single = parseWorklist("\n{\"accession_number\": \"A1\"}", ImportFormat::kJson);
+  EXPECT_TRUE(hasError(single, 0, 2, "", "single item")) << joinErrors(single);
+}
+
+TEST(WorklistImportJson, NamesTheLineOfASyntaxError) {
+  const auto missing_comma =
+      parseWorklist("[\n  {\"accession_number\": \"A1\"}\n  {\"accession_number\": \"A2\"}\n]\n",
+                    ImportFormat::kJson);
+  ASSERT_EQ(missing_comma.errors.size(), 1u);
+  EXPECT_EQ(missing_comma.errors[0].line, 3u);
+  EXPECT_EQ(missing_comma.errors[0].toString().rfind("line 3: not valid JSON: syntax error", 0), 0u)
+      << missing_comma.errors[0].toString();
+  // JSON text is UTF-8: a Latin-1 file is refused where its first such byte is.
+  const auto latin1 = parseWorklist("[\n{\"patient_name\": \"M\xDCLLER\"}]", ImportFormat::kJson);
+  ASSERT_EQ(latin1.errors.size(), 1u);
+  EXPECT_EQ(latin1.errors[0].line, 2u);
+  EXPECT_NE(latin1.errors[0].message.find("UTF-8"), std::string::npos) << latin1.errors[0].message;
+}
+
+TEST(WorklistImportJson, StaysShallowForDeeplyNestedInput) {
+  // Nesting far beyond what an import needs is reported, without using memory or stack for
+  // the levels below a field's value.
+  const std::string deep =
+      "[{\"patient_id\": " + std::string(200000, '[') + std::string(200000, ']') + "}]";
+  const auto import = parseWorklist(deep, ImportFormat::kJson);
+  EXPECT_TRUE(hasError(import, 1, 1, "patient_id", "single value")) << joinErrors(import);
+  const auto yaml = parseWorklist("- patient_id: [[[[[[1]]]]]]\n", ImportFormat::kYaml);
+  EXPECT_TRUE(hasError(yaml, 1, 1, "patient_id", "single value")) << joinErrors(yaml);
+}
+
+TEST(WorklistImport, RefusesTextThatIsNotUtf8) {
+  // A CSV saved as Latin-1: the worklist answers in UTF-8, so the value would be garbage.
+  const auto import = prepareWorklistImport(
+      std::string(kHeader) + "A1,P1,M\xDCLLER^ANNA,19700101,20260302,0830,MG,\n",
+      ImportFormat::kCsv);
+  EXPECT_TRUE(hasError(import, 1, 2, "patient_name", "not valid UTF-8")) << joinErrors(import);
+  const auto overlong =
+      prepareWorklistImport(std::string(kHeader) +
+                                "A1,P1,DOE^JANE,19700101,20260302,0830,MG,a\xC0\xAF"
+                                "b\n",
+                            ImportFormat::kCsv);
+  EXPECT_TRUE(hasError(overlong, 1, 2, "study_description", "not valid UTF-8"))
+      << joinErrors(overlong);
+}
+
 std::string twoItems(const char* second_accession) {
   return std::string(kHeader) + "A1,P1,DOE^JANE,19700101,20260302,0830,MG,\n" + second_accession +
          ",P2,ROE^RITA,19700101,20260302,0840,MG,\n";
