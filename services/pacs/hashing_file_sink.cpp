@@ -18,7 +18,7 @@ constexpr std::size_t kBufferBytes = 1U << 20;
 
 }  // namespace
 
-HashingFileSink::HashingFileSink(int fd, std::uint64_t limit_bytes) : fd_(fd), limit_(limit_bytes) {
+HashingFileSink::HashingFileSink(int fd) : fd_(fd) {
   buffer_.reserve(kBufferBytes);
 }
 
@@ -35,9 +35,6 @@ std::string HashingFileSink::failureText() const {
   switch (failure_) {
     case Failure::kNone:
       return {};
-    case Failure::kTooLarge:
-      return "object larger than the configured maximum (" + std::to_string(limit_) +
-             " bytes in file)";
     case Failure::kIoError:
       return std::string("cannot write to storage: ") + std::strerror(errno_);
   }
@@ -47,10 +44,6 @@ std::string HashingFileSink::failureText() const {
 offile_off_t HashingFileSink::write(const void* buf, offile_off_t buflen) {
   if (failure_ != Failure::kNone || buflen <= 0) return 0;
   const auto length = static_cast<std::uint64_t>(buflen);
-  if (written_ + length > limit_) {
-    failure_ = Failure::kTooLarge;
-    return 0;
-  }
   const auto* bytes = static_cast<const char*>(buf);
   sha_.update(bytes, length);
   written_ += length;
