@@ -13,6 +13,7 @@ packages=(
   libboost-thread-dev
   libssl-dev
   python3
+  dicom3tools  # dciodvfy: tests check that the emulator's images are valid IODs
 )
 if [[ "${1:-}" == "--bench" ]]; then
   # orthanc also ships the ModalityWorklists plugin (make bench-mwl); wlmscpfs, findscu

@@ -1,6 +1,5 @@
 // MPPS on the worklist AE, driven as a modality would (N-CREATE, N-SET over DCMTK's DIMSE
 // layer), and the worklist item's life cycle, including images stored through the PACS.
-#include <SQLiteCpp/Statement.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <gtest/gtest.h>
@@ -60,12 +59,7 @@ std::string itemStatus(MwlHarness& mwl, const std::string& accession) {
 }
 
 int historyCount(MwlHarness& mwl, const std::string& accession) {
-  std::lock_guard lock(mwl.store().mutex());
-  SQLite::Statement q(mwl.store().database(),
-                      "SELECT COUNT(*) FROM worklist_status_history WHERE accession_number = ?");
-  q.bind(1, accession);
-  q.executeStep();
-  return q.getColumn(0).getInt();
+  return static_cast<int>(mwl.store().statusHistory(accession).size());
 }
 
 TEST(Mpps, CreateStartsTheItemAndSetCompletesIt) {
@@ -120,14 +114,10 @@ TEST(Mpps, DiscontinuedStepRecordsItsReason) {
   reason->putAndInsertString(DCM_CodeMeaning, "Incorrect worklist entry selected");
   EXPECT_EQ(client->nSet(uid, stop).status, 0x0000);
   EXPECT_EQ(itemStatus(mwl, "A1"), "DISCONTINUED");
-  std::lock_guard lock(mwl.store().mutex());
-  SQLite::Statement q(mwl.store().database(),
-                      "SELECT discontinuation_reason, end_time FROM performed_procedure_steps "
-                      "WHERE sop_instance_uid = ?");
-  q.bind(1, uid);
-  ASSERT_TRUE(q.executeStep());
-  EXPECT_EQ(q.getColumn(0).getString(), "110514^Incorrect worklist entry selected");
-  EXPECT_EQ(q.getColumn(1).getString(), "094500");
+  const auto step = mwl.store().findStep(uid);
+  ASSERT_TRUE(step);
+  EXPECT_EQ(step->discontinuation_reason, "110514^Incorrect worklist entry selected");
+  EXPECT_EQ(step->end_time, "094500");
   client->release();
 }
 
@@ -224,7 +214,7 @@ TEST(Lifecycle, FirstStoredImageStartsTheItemAndMppsStillCompletesIt) {
   config.pacs.storage_path = dir / "storage";
   config.pacs.db_path = dir / "pacs.db";
   config.network.bind_address = "127.0.0.1";
-  supervisor::WorklistLink link(mwl.mpps());
+  supervisor::WorklistLink link(mwl.lifecycle());
   pacs::PacsService pacs(config, std::uint16_t{0}, &link);
   pacs.start();
 

@@ -1,6 +1,7 @@
 #include "services/emulator/screening_images.h"
 
 #include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcsequen.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <gtest/gtest.h>
 
@@ -74,10 +75,10 @@ TEST(ScreeningImages, BuildsTheFourViewsWithLateralityViewAndCode) {
     const char* code;
     const char* meaning;
   };
-  const Expected expected[] = {{"LCC", "L", "CC", "R-10242", "cranio-caudal"},
-                               {"LMLO", "L", "MLO", "R-10226", "medio-lateral oblique"},
-                               {"RCC", "R", "CC", "R-10242", "cranio-caudal"},
-                               {"RMLO", "R", "MLO", "R-10226", "medio-lateral oblique"}};
+  const Expected expected[] = {{"LCC", "L", "CC", "399162004", "cranio-caudal"},
+                               {"LMLO", "L", "MLO", "399368009", "medio-lateral oblique"},
+                               {"RCC", "R", "CC", "399162004", "cranio-caudal"},
+                               {"RMLO", "R", "MLO", "399368009", "medio-lateral oblique"}};
   for (std::size_t i = 0; i < images.size(); ++i) {
     SCOPED_TRACE(expected[i].name);
     DcmDataset& d = *images[i].dataset;
@@ -88,7 +89,7 @@ TEST(ScreeningImages, BuildsTheFourViewsWithLateralityViewAndCode) {
     DcmItem* code = nullptr;
     ASSERT_TRUE(d.findAndGetSequenceItem(DCM_ViewCodeSequence, code, 0).good());
     EXPECT_EQ(get(*code, DCM_CodeValue), expected[i].code);
-    EXPECT_EQ(get(*code, DCM_CodingSchemeDesignator), "SRT");
+    EXPECT_EQ(get(*code, DCM_CodingSchemeDesignator), "SCT");  // SNOMED CT, not SRT
     EXPECT_EQ(get(*code, DCM_CodeMeaning), expected[i].meaning);
     EXPECT_TRUE(code->tagExists(DCM_ViewModifierCodeSequence));
     const std::string orientation = get(d, DCM_PatientOrientation);
@@ -160,7 +161,14 @@ TEST(ScreeningImages, IsADigitalMammographyForPresentationObject) {
     EXPECT_FALSE(get(d, DCM_ImagerPixelSpacing).empty());
     DcmItem* region = nullptr;
     ASSERT_TRUE(d.findAndGetSequenceItem(DCM_AnatomicRegionSequence, region, 0).good());
-    EXPECT_EQ(get(*region, DCM_CodeValue), "T-04000");
+    EXPECT_EQ(get(*region, DCM_CodeValue), "76752008");
+    EXPECT_EQ(get(*region, DCM_CodingSchemeDesignator), "SCT");
+    EXPECT_EQ(get(*region, DCM_CodeMeaning), "Breast");
+    // Type 2 in the Acquisition Context module: present, and empty.
+    DcmSequenceOfItems* context = nullptr;
+    ASSERT_TRUE(d.findAndGetSequence(DCM_AcquisitionContextSequence, context).good());
+    ASSERT_NE(context, nullptr);
+    EXPECT_EQ(context->card(), 0u);
     EXPECT_EQ(get(d, DCM_PhotometricInterpretation), "MONOCHROME2");
     Uint16 value = 0;
     ASSERT_TRUE(d.findAndGetUint16(DCM_SamplesPerPixel, value).good());

@@ -2,9 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "services/mwl/worklist_store.h"
-#include "tests/support/temp_dir.h"
-
 namespace gateway::mwl {
 namespace {
 
@@ -238,44 +235,6 @@ TEST(WorklistImportJson, NamesTheItemOfEachProblem) {
   const auto broken = prepareWorklistImport("[{\"a\": \"open]\n", ImportFormat::kJson);
   ASSERT_EQ(broken.errors.size(), 1u);
   EXPECT_NE(broken.errors[0].message.find("not valid JSON"), std::string::npos);
-}
-
-std::string twoItems(const char* second_accession) {
-  return std::string(kHeader) + "A1,P1,DOE^JANE,19700101,20260302,0830,MG,\n" + second_accession +
-         ",P2,ROE^RITA,19700101,20260302,0840,MG,\n";
-}
-
-TEST(WorklistImportStore, ReportsStoredAccessionsUnlessReplacing) {
-  test::TempDir dir;
-  WorklistStore store(dir / "worklist.db");
-  auto first = prepareWorklistImport(twoItems("A2"), ImportFormat::kCsv);
-  ASSERT_TRUE(first.ok()) << joinErrors(first);
-  store.addAll(first.worklistItems(), false);
-  const std::string stored_uid = store.find("A2")->study_instance_uid;
-
-  auto again = prepareWorklistImport(twoItems("A2"), ImportFormat::kCsv);
-  EXPECT_EQ(checkAgainstStore(again, store, false), 0u);
-  EXPECT_TRUE(hasError(again, 1, 2, "accession_number", "already on the worklist"));
-  EXPECT_TRUE(hasError(again, 2, 3, "accession_number", "already on the worklist"));
-
-  auto replacing = prepareWorklistImport(twoItems("A2"), ImportFormat::kCsv);
-  EXPECT_EQ(checkAgainstStore(replacing, store, true), 2u);
-  EXPECT_TRUE(replacing.ok());
-  // A replaced appointment keeps its study.
-  EXPECT_EQ(replacing.items[1].item.study_instance_uid, stored_uid);
-}
-
-TEST(WorklistImportStore, WritesAllItemsOrNone) {
-  test::TempDir dir;
-  WorklistStore store(dir / "worklist.db");
-  auto one = prepareWorklistImport(twoItems("A2"), ImportFormat::kCsv);
-  ASSERT_TRUE(one.ok());
-  auto racing = one.worklistItems()[1];  // A2 arrives from elsewhere after the check
-  racing.study_instance_uid = "1.2.826.0.1.3680043.10.99";
-  store.add(racing, false);
-  EXPECT_THROW(store.addAll(one.worklistItems(), false), DuplicateAccessionError);
-  EXPECT_FALSE(store.find("A1"));  // rolled back with the failing A2
-  EXPECT_EQ(store.count(), 1);
 }
 
 }  // namespace
