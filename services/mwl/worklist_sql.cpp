@@ -40,39 +40,83 @@ void bindNullable(SQLite::Statement& s, int index, const std::string& value) {
   }
 }
 
-void bindBlob(SQLite::Statement& s, int index, const std::string& bytes) {
-  s.bind(index, bytes.data(), static_cast<int>(bytes.size()));
+// `column` is one of our constants, never input.
+void updateItemColumn(SQLite::Database& db, const char* column, const std::string& accession,
+                      const std::string& value) {
+  SQLite::Statement s(db, std::string("UPDATE worklist_items SET ") + column +
+                              " = ?, updated_at = CURRENT_TIMESTAMP WHERE accession_number = ?");
+  s.bind(1, value);
+  s.bind(2, accession);
+  s.exec();
 }
 
-constexpr const char* kStepColumns =
-    "sop_instance_uid, status, accession_number, scheduled_step_id, study_instance_uid, "
-    "patient_id, performed_station_aet, performed_step_id, start_date, start_time, end_date, "
-    "end_time, discontinuation_reason, calling_aet, linked_accession, link_rule, attributes, "
-    "created_at, updated_at";
+// The columns of performed_procedure_steps, declared once: the SELECT, the N-CREATE insert
+// and the N-SET update are derived from this table.
+enum class StepValue { kText, kNullable, kBlob };
+struct StepColumn {
+  const char* name;
+  std::string PerformedStep::*member;
+  StepValue value;
+  bool on_create;  // written by insertStep
+  bool on_set;     // written by updateStep
+};
+const std::vector<StepColumn>& stepColumns() {
+  using P = PerformedStep;
+  using V = StepValue;
+  static const std::vector<StepColumn> kColumns = {
+      {"sop_instance_uid", &P::sop_instance_uid, V::kText, true, false},
+      {"status", &P::status, V::kText, true, true},
+      {"accession_number", &P::accession_number, V::kText, true, false},
+      {"scheduled_step_id", &P::scheduled_step_id, V::kText, true, false},
+      {"study_instance_uid", &P::study_instance_uid, V::kText, true, false},
+      {"patient_id", &P::patient_id, V::kText, true, false},
+      {"performed_station_aet", &P::performed_station_aet, V::kText, true, false},
+      {"performed_step_id", &P::performed_step_id, V::kText, true, false},
+      {"start_date", &P::start_date, V::kText, true, false},
+      {"start_time", &P::start_time, V::kText, true, false},
+      {"end_date", &P::end_date, V::kText, false, true},
+      {"end_time", &P::end_time, V::kText, false, true},
+      {"discontinuation_reason", &P::discontinuation_reason, V::kText, false, true},
+      {"calling_aet", &P::calling_aet, V::kText, true, false},
+      {"linked_accession", &P::linked_accession, V::kNullable, true, false},
+      {"link_rule", &P::link_rule, V::kText, true, false},
+      {"attributes", &P::attributes, V::kBlob, true, true},
+      {"created_at", &P::created_at, V::kText, false, false},
+      {"updated_at", &P::updated_at, V::kText, false, false},
+  };
+  return kColumns;
+}
+
+void bindStepValue(SQLite::Statement& s, int index, const StepColumn& column,
+                   const PerformedStep& step) {
+  const std::string& value = step.*(column.member);
+  switch (column.value) {
+    case StepValue::kText:
+      s.bind(index, value);
+      return;
+    case StepValue::kNullable:
+      bindNullable(s, index, value);
+      return;
+    case StepValue::kBlob:
+      s.bind(index, value.data(), static_cast<int>(value.size()));
+      return;
+  }
+}
 
 PerformedStep stepFrom(SQLite::Statement& s) {
   PerformedStep step;
-  step.sop_instance_uid = textAt(s, 0);
-  step.status = textAt(s, 1);
-  step.accession_number = textAt(s, 2);
-  step.scheduled_step_id = textAt(s, 3);
-  step.study_instance_uid = textAt(s, 4);
-  step.patient_id = textAt(s, 5);
-  step.performed_station_aet = textAt(s, 6);
-  step.performed_step_id = textAt(s, 7);
-  step.start_date = textAt(s, 8);
-  step.start_time = textAt(s, 9);
-  step.end_date = textAt(s, 10);
-  step.end_time = textAt(s, 11);
-  step.discontinuation_reason = textAt(s, 12);
-  step.calling_aet = textAt(s, 13);
-  step.linked_accession = textAt(s, 14);
-  step.link_rule = textAt(s, 15);
-  const auto blob = s.getColumn(16);
-  step.attributes.assign(static_cast<const char*>(blob.getBlob()),
-                         static_cast<std::size_t>(blob.getBytes()));
-  step.created_at = textAt(s, 17);
-  step.updated_at = textAt(s, 18);
+  int index = 0;
+  for (const auto& column : stepColumns()) {
+    if (column.value == StepValue::kBlob) {
+      const auto blob = s.getColumn(index);
+      (step.*(column.member))
+          .assign(static_cast<const char*>(blob.getBlob()),
+                  static_cast<std::size_t>(blob.getBytes()));
+    } else {
+      step.*(column.member) = textAt(s, index);
+    }
+    ++index;
+  }
   return step;
 }
 
@@ -168,22 +212,12 @@ bool deleteItem(SQLite::Database& db, const std::string& accession) {
 
 void updateItemMpps(SQLite::Database& db, const std::string& accession,
                     const std::string& mpps_instance_uid) {
-  SQLite::Statement s(db,
-                      "UPDATE worklist_items SET mpps_instance_uid = ?, "
-                      "updated_at = CURRENT_TIMESTAMP WHERE accession_number = ?");
-  s.bind(1, mpps_instance_uid);
-  s.bind(2, accession);
-  s.exec();
+  updateItemColumn(db, "mpps_instance_uid", accession, mpps_instance_uid);
 }
 
 void updateItemStatus(SQLite::Database& db, const std::string& accession,
                       const std::string& status) {
-  SQLite::Statement s(db,
-                      "UPDATE worklist_items SET status = ?, updated_at = CURRENT_TIMESTAMP "
-                      "WHERE accession_number = ?");
-  s.bind(1, status);
-  s.bind(2, accession);
-  s.exec();
+  updateItemColumn(db, "status", accession, status);
 }
 
 void insertStatusChange(SQLite::Database& db, const std::string& accession,
@@ -213,49 +247,46 @@ std::vector<StatusChange> selectStatusHistory(SQLite::Database& db, const std::s
 }
 
 std::optional<PerformedStep> selectStep(SQLite::Database& db, const std::string& sop_instance_uid) {
-  SQLite::Statement s(db, std::string("SELECT ") + kStepColumns +
-                              " FROM performed_procedure_steps WHERE sop_instance_uid = ?");
+  std::string columns;
+  for (const auto& column : stepColumns()) {
+    columns += (columns.empty() ? "" : ", ") + std::string(column.name);
+  }
+  SQLite::Statement s(
+      db, "SELECT " + columns + " FROM performed_procedure_steps WHERE sop_instance_uid = ?");
   s.bind(1, sop_instance_uid);
   if (!s.executeStep()) return std::nullopt;
   return stepFrom(s);
 }
 
 void insertStep(SQLite::Database& db, const PerformedStep& step) {
+  std::string columns;
+  std::string placeholders;
+  for (const auto& column : stepColumns()) {
+    if (!column.on_create) continue;
+    columns += (columns.empty() ? "" : ", ") + std::string(column.name);
+    placeholders += placeholders.empty() ? "?" : ",?";
+  }
   SQLite::Statement s(
-      db,
-      "INSERT INTO performed_procedure_steps (sop_instance_uid, status, accession_number, "
-      "scheduled_step_id, study_instance_uid, patient_id, performed_station_aet, "
-      "performed_step_id, start_date, start_time, calling_aet, linked_accession, link_rule, "
-      "attributes) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-  s.bind(1, step.sop_instance_uid);
-  s.bind(2, step.status);
-  s.bind(3, step.accession_number);
-  s.bind(4, step.scheduled_step_id);
-  s.bind(5, step.study_instance_uid);
-  s.bind(6, step.patient_id);
-  s.bind(7, step.performed_station_aet);
-  s.bind(8, step.performed_step_id);
-  s.bind(9, step.start_date);
-  s.bind(10, step.start_time);
-  s.bind(11, step.calling_aet);
-  bindNullable(s, 12, step.linked_accession);
-  s.bind(13, step.link_rule);
-  bindBlob(s, 14, step.attributes);
+      db, "INSERT INTO performed_procedure_steps (" + columns + ") VALUES (" + placeholders + ")");
+  int index = 1;
+  for (const auto& column : stepColumns()) {
+    if (column.on_create) bindStepValue(s, index++, column, step);
+  }
   s.exec();
 }
 
 void updateStep(SQLite::Database& db, const PerformedStep& step) {
-  SQLite::Statement s(
-      db,
-      "UPDATE performed_procedure_steps SET status = ?, end_date = ?, end_time = ?, "
-      "discontinuation_reason = ?, attributes = ?, updated_at = CURRENT_TIMESTAMP "
-      "WHERE sop_instance_uid = ?");
-  s.bind(1, step.status);
-  s.bind(2, step.end_date);
-  s.bind(3, step.end_time);
-  s.bind(4, step.discontinuation_reason);
-  bindBlob(s, 5, step.attributes);
-  s.bind(6, step.sop_instance_uid);
+  std::string assignments;
+  for (const auto& column : stepColumns()) {
+    if (column.on_set) assignments += std::string(column.name) + " = ?, ";
+  }
+  SQLite::Statement s(db, "UPDATE performed_procedure_steps SET " + assignments +
+                              "updated_at = CURRENT_TIMESTAMP WHERE sop_instance_uid = ?");
+  int index = 1;
+  for (const auto& column : stepColumns()) {
+    if (column.on_set) bindStepValue(s, index++, column, step);
+  }
+  s.bind(index, step.sop_instance_uid);
   s.exec();
 }
 

@@ -11,43 +11,12 @@
 #include <vector>
 
 #include "services/emulator/screening_images.h"
-#include "services/emulator/uid_generator.h"
 #include "tests/support/child_process.h"
+#include "tests/support/emulator_fixtures.h"
 #include "tests/support/temp_dir.h"
 
 namespace gateway::emulator {
 namespace {
-
-ScheduledStep step() {
-  ScheduledStep s;
-  s.patient_name = "DOE^JANE";
-  s.patient_id = "PID-42";
-  s.patient_birth_date = "19700315";
-  s.patient_sex = "F";
-  s.accession_number = "ACC-42";
-  s.study_instance_uid = newUid();
-  s.requested_procedure_id = "RP-42";
-  s.requested_procedure_description = "Screening mammography";
-  s.referring_physician = "WHO^JOHN";
-  s.modality = "MG";
-  s.station_aet = "MAMMO1";
-  s.step_id = "SPS-42";
-  s.step_description = "Bilateral screening";
-  s.step_status = "SCHEDULED";
-  return s;
-}
-
-Acquisition acquisition() {
-  Acquisition a;
-  a.series_instance_uid = newUid();
-  a.date = "20261128";
-  a.time = "093000";
-  a.performed_step_id = "E261128093000000";
-  a.performed_step_uid = newUid();
-  a.station_aet = "EMULATOR";
-  a.series_description = "Screening mammography 4 views";
-  return a;
-}
 
 // dciodvfy's lines that start with the given word ("Error", "Warning").
 std::vector<std::string> linesStartingWith(const std::string& report, const std::string& word) {
@@ -83,13 +52,15 @@ void expectValid(const ScheduledStep& s, const Acquisition& a) {
   }
 }
 
-TEST(EmulatorImages, PassDciodvfy) { expectValid(step(), acquisition()); }
+TEST(EmulatorImages, PassDciodvfy) {
+  expectValid(test::sampleScheduledStep(), test::sampleAcquisition());
+}
 
 TEST(EmulatorImages, PassDciodvfyWithNonAsciiNamesAndWithoutMpps) {
-  ScheduledStep s = step();
+  ScheduledStep s = test::sampleScheduledStep();
   s.patient_name = "MÜLLER^JÜRGEN";
   s.referring_physician.clear();  // type 2: sent empty
-  Acquisition a = acquisition();
+  Acquisition a = test::sampleAcquisition();
   a.performed_step_uid.clear();
   expectValid(s, a);
 }

@@ -30,4 +30,15 @@ void importItems(mwl::WorklistStore& store, const std::vector<mwl::WorklistItem>
   EXPECT_TRUE(result.written);
 }
 
+bool hasImportError(const mwl::WorklistImport& import, std::size_t item, std::size_t line,
+                    const std::string& field, const std::string& text) {
+  for (const auto& e : import.errors) {
+    if (e.item == item && e.line == line && e.field == field &&
+        e.message.find(text) != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace gateway::test

@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "services/mwl/worklist_feed.h"
+#include "tests/support/mpps_fixtures.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/worklist_fixtures.h"
 
@@ -15,38 +16,6 @@ namespace gateway::mwl {
 namespace {
 
 namespace st = mpps_status;
-
-constexpr const char* kStudyUid = "1.2.826.0.1.3680043.10.543.99";
-
-// An N-CREATE attribute list as a mammography modality sends it.
-DcmDataset createAttributes(const std::string& accession, const std::string& patient_id = "",
-                            const std::string& date = "20261128") {
-  DcmDataset ds;
-  ds.putAndInsertString(DCM_PerformedProcedureStepStatus, "IN PROGRESS");
-  ds.putAndInsertString(DCM_PerformedProcedureStepID, "PPS-1");
-  ds.putAndInsertString(DCM_PerformedStationAETitle, "MAMMO1");
-  ds.putAndInsertString(DCM_PerformedProcedureStepStartDate, date.c_str());
-  ds.putAndInsertString(DCM_PerformedProcedureStepStartTime, "093500");
-  ds.insertEmptyElement(DCM_PerformedProcedureStepEndDate);
-  ds.insertEmptyElement(DCM_PerformedProcedureStepEndTime);
-  ds.putAndInsertString(DCM_Modality, "MG");
-  ds.putAndInsertString(DCM_PatientName, "DOE^JANE");
-  ds.putAndInsertString(DCM_PatientID, patient_id.c_str());
-  DcmItem* ssa = nullptr;
-  ds.findOrCreateSequenceItem(DCM_ScheduledStepAttributesSequence, ssa, -2);
-  ssa->putAndInsertString(DCM_AccessionNumber, accession.c_str());
-  ssa->putAndInsertString(DCM_ScheduledProcedureStepID, accession.c_str());
-  ssa->putAndInsertString(DCM_StudyInstanceUID, kStudyUid);
-  return ds;
-}
-
-DcmDataset setStatus(const std::string& status) {
-  DcmDataset ds;
-  ds.putAndInsertString(DCM_PerformedProcedureStepStatus, status.c_str());
-  ds.putAndInsertString(DCM_PerformedProcedureStepEndDate, "20261128");
-  ds.putAndInsertString(DCM_PerformedProcedureStepEndTime, "094500");
-  return ds;
-}
 
 std::string text(DcmItem& item, const DcmTagKey& tag) {
   OFString value;
@@ -90,7 +59,7 @@ class MppsProcessorTest : public ::testing::Test {
 
 TEST_F(MppsProcessorTest, CreateRecordsTheStepAndStartsTheItem) {
   schedule("A1");
-  const auto outcome = create("1.2.3.1", createAttributes("A1"));
+  const auto outcome = create("1.2.3.1", test::mppsCreateAttributes("A1"));
   EXPECT_EQ(outcome.status, st::kSuccess) << outcome.comment;
   EXPECT_EQ(outcome.step_status, kInProgress);
   EXPECT_EQ(outcome.linked_accession, "A1");
@@ -106,7 +75,7 @@ TEST_F(MppsProcessorTest, CreateRecordsTheStepAndStartsTheItem) {
   EXPECT_EQ(step->status, kInProgress);
   EXPECT_EQ(step->accession_number, "A1");
   EXPECT_EQ(step->scheduled_step_id, "A1");
-  EXPECT_EQ(step->study_instance_uid, kStudyUid);
+  EXPECT_EQ(step->study_instance_uid, test::kMppsStudyUid);
   EXPECT_EQ(step->performed_station_aet, "MAMMO1");
   EXPECT_EQ(step->performed_step_id, "PPS-1");
   EXPECT_EQ(step->start_date, "20261128");
@@ -126,7 +95,7 @@ TEST_F(MppsProcessorTest, CreateRecordsTheStepAndStartsTheItem) {
 
 TEST_F(MppsProcessorTest, CreateNamesEveryMissingTypeOneAttribute) {
   schedule("A1");
-  DcmDataset attributes = createAttributes("A1");
+  DcmDataset attributes = test::mppsCreateAttributes("A1");
   attributes.findAndDeleteElement(DCM_PerformedProcedureStepStartDate);
   attributes.findAndDeleteElement(DCM_ScheduledStepAttributesSequence);
   attributes.putAndInsertString(DCM_Modality, "");  // present but empty: missing too
@@ -150,7 +119,7 @@ TEST_F(MppsProcessorTest, CreateRefusesAStatusOtherThanInProgress) {
   schedule("A1");
   for (const char* status : {"COMPLETED", "DISCONTINUED", "STARTED"}) {
     SCOPED_TRACE(status);
-    DcmDataset attributes = createAttributes("A1");
+    DcmDataset attributes = test::mppsCreateAttributes("A1");
     attributes.putAndInsertString(DCM_PerformedProcedureStepStatus, status);
     const auto outcome = create("1.2.3.1", attributes);
     EXPECT_EQ(outcome.status, st::kInvalidAttributeValue);
@@ -163,8 +132,8 @@ TEST_F(MppsProcessorTest, CreateRefusesAStatusOtherThanInProgress) {
 
 TEST_F(MppsProcessorTest, CreateRefusesADuplicateInstance) {
   schedule("A1");
-  ASSERT_EQ(create("1.2.3.1", createAttributes("A1")).status, st::kSuccess);
-  DcmDataset again = createAttributes("A1");
+  ASSERT_EQ(create("1.2.3.1", test::mppsCreateAttributes("A1")).status, st::kSuccess);
+  DcmDataset again = test::mppsCreateAttributes("A1");
   again.putAndInsertString(DCM_PerformedProcedureStepID, "PPS-2");
   const auto outcome = create("1.2.3.1", again);
   EXPECT_EQ(outcome.status, st::kDuplicateSopInstance);
@@ -176,7 +145,7 @@ TEST_F(MppsProcessorTest, CreateRefusesADuplicateInstance) {
 TEST_F(MppsProcessorTest, LinksByAccessionNumber) {
   schedule("A1", "P-SHARED");
   schedule("A2", "P-SHARED");
-  const auto outcome = create("1.2.3.1", createAttributes("A2", "P-SHARED"));
+  const auto outcome = create("1.2.3.1", test::mppsCreateAttributes("A2", "P-SHARED"));
   EXPECT_EQ(outcome.linked_accession, "A2");
   EXPECT_EQ(outcome.link_rule, "accession");
   EXPECT_EQ(itemStatus("A1"), kScheduled);
@@ -186,7 +155,7 @@ TEST_F(MppsProcessorTest, LinksByAccessionNumber) {
 TEST_F(MppsProcessorTest, LinksAnUnscheduledStepByPatientAndDateWhenOneOpenItemFits) {
   schedule("ONE", "P-ONLY");
   schedule("DONE", "P-ONLY", kCompleted, "080000");  // final: not a candidate
-  const auto outcome = create("1.2.3.1", createAttributes("", "P-ONLY"));
+  const auto outcome = create("1.2.3.1", test::mppsCreateAttributes("", "P-ONLY"));
   EXPECT_EQ(outcome.status, st::kSuccess);
   EXPECT_EQ(outcome.linked_accession, "ONE");
   EXPECT_EQ(outcome.link_rule, "patient+date");
@@ -202,10 +171,10 @@ TEST_F(MppsProcessorTest, KeepsAStepUnlinkedWhenNoSingleItemFits) {
     const char* name;
     DcmDataset attributes;
   };
-  Case cases[] = {{"two open items", createAttributes("", "P-TWICE")},
-                  {"another day", createAttributes("", "P-ELSEWHEN", "20261129")},
-                  {"no patient id", createAttributes("", "")},
-                  {"unknown accession", createAttributes("NOT-ON-LIST", "P-TWICE")}};
+  Case cases[] = {{"two open items", test::mppsCreateAttributes("", "P-TWICE")},
+                  {"another day", test::mppsCreateAttributes("", "P-ELSEWHEN", "20261129")},
+                  {"no patient id", test::mppsCreateAttributes("", "")},
+                  {"unknown accession", test::mppsCreateAttributes("NOT-ON-LIST", "P-TWICE")}};
   int n = 0;
   for (auto& c : cases) {
     SCOPED_TRACE(c.name);
@@ -227,7 +196,7 @@ TEST_F(MppsProcessorTest, KeepsAStepUnlinkedWhenNoSingleItemFits) {
 
 TEST_F(MppsProcessorTest, SetMergesTheModificationsAndCompletesTheItem) {
   schedule("A1");
-  ASSERT_EQ(create("1.2.3.1", createAttributes("A1")).status, st::kSuccess);
+  ASSERT_EQ(create("1.2.3.1", test::mppsCreateAttributes("A1")).status, st::kSuccess);
 
   DcmDataset progress;
   progress.putAndInsertString(DCM_PerformedProcedureStepStatus, "IN PROGRESS");
@@ -242,7 +211,7 @@ TEST_F(MppsProcessorTest, SetMergesTheModificationsAndCompletesTheItem) {
   no_status.putAndInsertString(DCM_PerformedStationName, "ROOM 2");
   EXPECT_EQ(set("1.2.3.1", no_status).step_status, kInProgress);
 
-  const auto done = set("1.2.3.1", setStatus("COMPLETED"));
+  const auto done = set("1.2.3.1", test::mppsSetStatus("COMPLETED"));
   EXPECT_EQ(done.status, st::kSuccess) << done.comment;
   EXPECT_EQ(done.step_status, kCompleted);
   EXPECT_EQ(done.linked_accession, "A1");
@@ -273,14 +242,8 @@ TEST_F(MppsProcessorTest, SetMergesTheModificationsAndCompletesTheItem) {
 
 TEST_F(MppsProcessorTest, DiscontinuedStepRecordsItsReason) {
   schedule("A1");
-  ASSERT_EQ(create("1.2.3.1", createAttributes("A1")).status, st::kSuccess);
-  DcmDataset stop = setStatus("DISCONTINUED");
-  DcmItem* reason = nullptr;
-  stop.findOrCreateSequenceItem(DCM_PerformedProcedureStepDiscontinuationReasonCodeSequence, reason,
-                                -2);
-  reason->putAndInsertString(DCM_CodeValue, "110514");
-  reason->putAndInsertString(DCM_CodingSchemeDesignator, "DCM");
-  reason->putAndInsertString(DCM_CodeMeaning, "Incorrect worklist entry selected");
+  ASSERT_EQ(create("1.2.3.1", test::mppsCreateAttributes("A1")).status, st::kSuccess);
+  DcmDataset stop = test::mppsDiscontinuedWrongItem();
   EXPECT_EQ(set("1.2.3.1", stop).status, st::kSuccess);
   EXPECT_EQ(itemStatus("A1"), kDiscontinued);
   EXPECT_EQ(store_.findStep("1.2.3.1")->discontinuation_reason,
@@ -288,7 +251,7 @@ TEST_F(MppsProcessorTest, DiscontinuedStepRecordsItsReason) {
 }
 
 TEST_F(MppsProcessorTest, SetRefusesAnUnknownInstance) {
-  const auto outcome = set("9.9.9", setStatus("COMPLETED"));
+  const auto outcome = set("9.9.9", test::mppsSetStatus("COMPLETED"));
   EXPECT_EQ(outcome.status, st::kNoSuchObjectInstance);
   EXPECT_NE(outcome.comment.find("9.9.9"), std::string::npos) << outcome.comment;
   EXPECT_FALSE(store_.findStep("9.9.9"));
@@ -296,8 +259,8 @@ TEST_F(MppsProcessorTest, SetRefusesAnUnknownInstance) {
 
 TEST_F(MppsProcessorTest, SetRefusesAnInvalidStatus) {
   schedule("A1");
-  ASSERT_EQ(create("1.2.3.1", createAttributes("A1")).status, st::kSuccess);
-  const auto outcome = set("1.2.3.1", setStatus("FINISHED"));
+  ASSERT_EQ(create("1.2.3.1", test::mppsCreateAttributes("A1")).status, st::kSuccess);
+  const auto outcome = set("1.2.3.1", test::mppsSetStatus("FINISHED"));
   EXPECT_EQ(outcome.status, st::kInvalidAttributeValue);
   EXPECT_TRUE(offends(outcome, DCM_PerformedProcedureStepStatus));
   EXPECT_EQ(store_.findStep("1.2.3.1")->status, kInProgress);
@@ -307,11 +270,11 @@ TEST_F(MppsProcessorTest, SetRefusesAnInvalidStatus) {
 
 TEST_F(MppsProcessorTest, SetRefusesAnyChangeAfterTheStepIsFinal) {
   schedule("A1");
-  ASSERT_EQ(create("1.2.3.1", createAttributes("A1")).status, st::kSuccess);
-  ASSERT_EQ(set("1.2.3.1", setStatus("COMPLETED")).status, st::kSuccess);
+  ASSERT_EQ(create("1.2.3.1", test::mppsCreateAttributes("A1")).status, st::kSuccess);
+  ASSERT_EQ(set("1.2.3.1", test::mppsSetStatus("COMPLETED")).status, st::kSuccess);
   for (const char* status : {"DISCONTINUED", "IN PROGRESS", "COMPLETED"}) {
     SCOPED_TRACE(status);
-    DcmDataset again = setStatus(status);
+    DcmDataset again = test::mppsSetStatus(status);
     again.putAndInsertString(DCM_PerformedProcedureStepEndTime, "235959");
     const auto outcome = set("1.2.3.1", again);
     EXPECT_EQ(outcome.status, st::kProcessingFailure);
@@ -324,7 +287,7 @@ TEST_F(MppsProcessorTest, SetRefusesAnyChangeAfterTheStepIsFinal) {
 
 TEST_F(MppsProcessorTest, NeverMovesAnItemBackwardsButRecordsItsStep) {
   schedule("A1", "", kCompleted);
-  const auto outcome = create("1.2.3.1", createAttributes("A1"));
+  const auto outcome = create("1.2.3.1", test::mppsCreateAttributes("A1"));
   EXPECT_EQ(outcome.status, st::kSuccess);
   EXPECT_EQ(outcome.transition, TransitionResult::kUnchanged);
   EXPECT_EQ(itemStatus("A1"), kCompleted);
@@ -333,12 +296,12 @@ TEST_F(MppsProcessorTest, NeverMovesAnItemBackwardsButRecordsItsStep) {
 }
 
 TEST(MppsDataset, SurvivesEncodingAndDecoding) {
-  DcmDataset original = createAttributes("A1", "P1");
+  DcmDataset original = test::mppsCreateAttributes("A1", "P1");
   auto decoded = decodeDataset(encodeDataset(original));
   EXPECT_EQ(text(*decoded, DCM_PatientID), "P1");
   DcmItem* ssa = nullptr;
   ASSERT_TRUE(decoded->findAndGetSequenceItem(DCM_ScheduledStepAttributesSequence, ssa, 0).good());
-  EXPECT_EQ(text(*ssa, DCM_StudyInstanceUID), kStudyUid);
+  EXPECT_EQ(text(*ssa, DCM_StudyInstanceUID), test::kMppsStudyUid);
   EXPECT_THROW(decodeDataset(std::string("\x08\x00\x05", 3)), std::runtime_error);
 }
 

@@ -23,17 +23,6 @@ std::string twoItems(const char* second_accession) {
          ",P2,ROE^RITA,19700101,20260302,0840,MG,\n";
 }
 
-bool hasError(const WorklistImport& import, std::size_t item, std::size_t line,
-              const std::string& field, const std::string& text) {
-  for (const auto& e : import.errors) {
-    if (e.item == item && e.line == line && e.field == field &&
-        e.message.find(text) != std::string::npos) {
-      return true;
-    }
-  }
-  return false;
-}
-
 // An item as `worklist add` makes it: validated, its Study Instance UID generated.
 WorklistItem generatedUidItem(const std::string& accession, const std::string& patient_name) {
   WorklistItem item = test::validWorklistItem(accession);
@@ -110,8 +99,8 @@ TEST(WorklistFeed, ImportReportsStoredAccessionsUnlessReplacing) {
   auto again = prepareWorklistImport(twoItems("A2"), ImportFormat::kCsv);
   const auto refused = feed.import(again, false);
   EXPECT_FALSE(refused.written);
-  EXPECT_TRUE(hasError(again, 1, 2, "accession_number", "already on the worklist"));
-  EXPECT_TRUE(hasError(again, 2, 3, "accession_number", "already on the worklist"));
+  EXPECT_TRUE(test::hasImportError(again, 1, 2, "accession_number", "already on the worklist"));
+  EXPECT_TRUE(test::hasImportError(again, 2, 3, "accession_number", "already on the worklist"));
 
   auto replacing = prepareWorklistImport(twoItems("A2"), ImportFormat::kCsv);
   const auto replaced = feed.import(replacing, true);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/worklist_fixtures.h"
+
 namespace gateway::mwl {
 namespace {
 
@@ -13,17 +15,6 @@ std::string joinErrors(const WorklistImport& import) {
   std::string out;
   for (const auto& e : import.errors) out += e.toString() + "\n";
   return out;
-}
-
-bool hasError(const WorklistImport& import, std::size_t item, std::size_t line,
-              const std::string& field, const std::string& text) {
-  for (const auto& e : import.errors) {
-    if (e.item == item && e.line == line && e.field == field &&
-        e.message.find(text) != std::string::npos) {
-      return true;
-    }
-  }
-  return false;
 }
 
 TEST(WorklistImportFormat, ComesFromTheNameOrTheExtension) {
@@ -69,11 +60,15 @@ TEST(WorklistImportCsv, NamesTheItemLineAndFieldOfEveryProblem) {
                            "A1,P4,POE^EVE,19700101,20260302,0900,MG,\n";          // line 6
   const auto import = prepareWorklistImport(text, ImportFormat::kCsv);
   EXPECT_FALSE(import.ok());
-  EXPECT_TRUE(hasError(import, 2, 3, "patient_birth_date", "not a date")) << joinErrors(import);
-  EXPECT_TRUE(hasError(import, 2, 3, "patient_name", "control character")) << joinErrors(import);
-  EXPECT_TRUE(hasError(import, 3, 5, "scheduled_time", "not a time")) << joinErrors(import);
-  EXPECT_TRUE(hasError(import, 3, 5, "modality", "A-Z")) << joinErrors(import);
-  EXPECT_TRUE(hasError(import, 4, 6, "accession_number", "also given in item 1 (line 2)"))
+  EXPECT_TRUE(test::hasImportError(import, 2, 3, "patient_birth_date", "not a date"))
+      << joinErrors(import);
+  EXPECT_TRUE(test::hasImportError(import, 2, 3, "patient_name", "control character"))
+      << joinErrors(import);
+  EXPECT_TRUE(test::hasImportError(import, 3, 5, "scheduled_time", "not a time"))
+      << joinErrors(import);
+  EXPECT_TRUE(test::hasImportError(import, 3, 5, "modality", "A-Z")) << joinErrors(import);
+  EXPECT_TRUE(
+      test::hasImportError(import, 4, 6, "accession_number", "also given in item 1 (line 2)"))
       << joinErrors(import);
   EXPECT_EQ(import.errors.size(), 5u) << joinErrors(import);
   EXPECT_NE(joinErrors(import).find(
@@ -84,10 +79,12 @@ TEST(WorklistImportCsv, NamesTheItemLineAndFieldOfEveryProblem) {
 TEST(WorklistImportCsv, RejectsUnknownAndRepeatedHeaderFields) {
   const auto import = prepareWorklistImport(
       "accession_number,patient-id,colour,accession_number\nA1,P1,red,A1\n", ImportFormat::kCsv);
-  EXPECT_TRUE(hasError(import, 0, 1, "", "unknown field 'patient-id' (did you mean patient_id?)"))
+  EXPECT_TRUE(test::hasImportError(import, 0, 1, "",
+                                   "unknown field 'patient-id' (did you mean patient_id?)"))
       << joinErrors(import);
-  EXPECT_TRUE(hasError(import, 0, 1, "", "unknown field 'colour'")) << joinErrors(import);
-  EXPECT_TRUE(hasError(import, 0, 1, "accession_number", "given twice in the header"))
+  EXPECT_TRUE(test::hasImportError(import, 0, 1, "", "unknown field 'colour'"))
+      << joinErrors(import);
+  EXPECT_TRUE(test::hasImportError(import, 0, 1, "accession_number", "given twice in the header"))
       << joinErrors(import);
   EXPECT_TRUE(import.items.empty());
 }
@@ -105,15 +102,16 @@ TEST(WorklistImportCsv, RejectsRowsWithTheWrongNumberOfValues) {
                            "A1,P1,DOE^JANE,19700101,20260302,0830,MG,Screening, bilateral\n" +
                            "A2,P2,ROE^RITA,19700101,20260302,0830,MG\n";
   const auto import = prepareWorklistImport(text, ImportFormat::kCsv);
-  EXPECT_TRUE(hasError(import, 1, 2, "", "has 9 values, the header has 8")) << joinErrors(import);
-  EXPECT_TRUE(hasError(import, 2, 3, "", "has 7 values")) << joinErrors(import);
+  EXPECT_TRUE(test::hasImportError(import, 1, 2, "", "has 9 values, the header has 8"))
+      << joinErrors(import);
+  EXPECT_TRUE(test::hasImportError(import, 2, 3, "", "has 7 values")) << joinErrors(import);
 }
 
 TEST(WorklistImportCsv, ReportsBrokenQuotingAndAnEmptyFile) {
   const auto open = prepareWorklistImport(std::string(kHeader) + "A1,\"P1\n", ImportFormat::kCsv);
-  EXPECT_TRUE(hasError(open, 0, 2, "", "never closed")) << joinErrors(open);
+  EXPECT_TRUE(test::hasImportError(open, 0, 2, "", "never closed")) << joinErrors(open);
   const auto empty = prepareWorklistImport("", ImportFormat::kCsv);
-  EXPECT_TRUE(hasError(empty, 0, 0, "", "empty")) << joinErrors(empty);
+  EXPECT_TRUE(test::hasImportError(empty, 0, 0, "", "empty")) << joinErrors(empty);
   const auto header_only = prepareWorklistImport(kHeader, ImportFormat::kCsv);
   EXPECT_TRUE(header_only.ok());
   EXPECT_TRUE(header_only.items.empty());
@@ -177,11 +175,14 @@ TEST(WorklistImportYaml, NamesItemLineAndFieldAndReportsEverything) {
       "  modality: MG\n"                  // line 15
       "- just text\n";                    // line 16
   const auto import = prepareWorklistImport(text, ImportFormat::kYaml);
-  EXPECT_TRUE(hasError(import, 1, 8, "", "unknown field 'patient-sex' (did you mean patient_sex?)"))
+  EXPECT_TRUE(test::hasImportError(import, 1, 8, "",
+                                   "unknown field 'patient-sex' (did you mean patient_sex?)"))
       << joinErrors(import);
-  EXPECT_TRUE(hasError(import, 2, 10, "patient_id", "single value")) << joinErrors(import);
-  EXPECT_TRUE(hasError(import, 2, 12, "patient_birth_date", "not a date")) << joinErrors(import);
-  EXPECT_TRUE(hasError(import, 3, 16, "", "not a mapping")) << joinErrors(import);
+  EXPECT_TRUE(test::hasImportError(import, 2, 10, "patient_id", "single value"))
+      << joinErrors(import);
+  EXPECT_TRUE(test::hasImportError(import, 2, 12, "patient_birth_date", "not a date"))
+      << joinErrors(import);
+  EXPECT_TRUE(test::hasImportError(import, 3, 16, "", "not a mapping")) << joinErrors(import);
   EXPECT_EQ(import.errors.size(), 4u) << joinErrors(import);  // no "patient_id is required"
 }
 
@@ -191,9 +192,10 @@ TEST(WorklistImportYaml, ReportsSyntaxErrorsAndWrongShapes) {
   EXPECT_NE(broken.errors[0].message.find("not valid YAML"), std::string::npos);
   EXPECT_GT(broken.errors[0].line, 0u);
   const auto single = prepareWorklistImport("accession_number: A1\n", ImportFormat::kYaml);
-  EXPECT_TRUE(hasError(single, 0, 1, "", "single item")) << joinErrors(single);
+  EXPECT_TRUE(test::hasImportError(single, 0, 1, "", "single item")) << joinErrors(single);
   const auto extra = prepareWorklistImport("items: []\nversion: 2\n", ImportFormat::kYaml);
-  EXPECT_TRUE(hasError(extra, 0, 2, "", "unknown top-level key 'version'")) << joinErrors(extra);
+  EXPECT_TRUE(test::hasImportError(extra, 0, 2, "", "unknown top-level key 'version'"))
+      << joinErrors(extra);
   EXPECT_FALSE(prepareWorklistImport("", ImportFormat::kYaml).ok());
   EXPECT_FALSE(prepareWorklistImport("42\n", ImportFormat::kYaml).ok());
 }
@@ -227,10 +229,10 @@ TEST(WorklistImportJson, NamesTheItemOfEachProblem) {
       "  \"scheduled_time\": \"0830\", \"study_instance_uid\": \"1.2.3\"},\n"
       " \"text\"]\n";
   const auto import = prepareWorklistImport(text, ImportFormat::kJson);
-  EXPECT_TRUE(hasError(import, 2, 4, "modality", "required")) << joinErrors(import);
-  EXPECT_TRUE(hasError(import, 2, 6, "study_instance_uid", "also given in item 1"))
+  EXPECT_TRUE(test::hasImportError(import, 2, 4, "modality", "required")) << joinErrors(import);
+  EXPECT_TRUE(test::hasImportError(import, 2, 6, "study_instance_uid", "also given in item 1"))
       << joinErrors(import);
-  EXPECT_TRUE(hasError(import, 3, 7, "", "not an object")) << joinErrors(import);
+  EXPECT_TRUE(test::hasImportError(import, 3, 7, "", "not an object")) << joinErrors(import);
   EXPECT_EQ(import.errors[0].toString(), "item 2 (line 4): modality is required");
   const auto broken = prepareWorklistImport("[{\"a\": \"open]\n", ImportFormat::kJson);
   ASSERT_EQ(broken.errors.size(), 1u);
