@@ -15,6 +15,7 @@ packages=(
   libboost-thread-dev zlib1g-dev
   libssl-dev
   python3
+  dicom3tools  # dciodvfy: tests check that the emulator's images are valid IODs
 )
 if [[ "${1:-}" == "--fuzz" ]]; then
   # libFuzzer and the sanitizer runtimes for clang (make fuzz).

@@ -34,28 +34,21 @@ struct MppsOutcome {
   TransitionResult transition = TransitionResult::kUnchanged;
 };
 
-// Modality Performed Procedure Step, without the network: N-CREATE and N-SET decided and
-// recorded in the worklist database, each in one transaction with the worklist item's
-// status change. Also records images stored for an accession (the PACS side of the life
-// cycle). Thread-safe through the store's lock.
+// Modality Performed Procedure Step, without the network: decides N-CREATE and N-SET
+// (PS3.4 F.7, ADR 0007) and records each in one worklist transaction together with the
+// item's status change, which the life cycle applies. Thread-safe through the store.
 class MppsProcessor {
  public:
-  explicit MppsProcessor(WorklistStore& store);
+  MppsProcessor(WorklistStore& store, const WorklistLifecycle& lifecycle);
 
   MppsOutcome create(const std::string& sop_instance_uid, DcmDataset& attributes,
                      const std::string& calling_aet);
   MppsOutcome set(const std::string& sop_instance_uid, DcmDataset& modifications,
                   const std::string& calling_aet);
 
-  // An image with this accession number was stored: SCHEDULED -> IN PROGRESS.
-  TransitionResult imageStored(const std::string& accession, const std::string& sop_instance_uid);
-  bool hasItem(const std::string& accession);
-
-  // The stored step's status ("" when unknown): tests and admin tools.
-  std::string stepStatus(const std::string& sop_instance_uid);
-
  private:
   WorklistStore& store_;
+  const WorklistLifecycle& lifecycle_;
 };
 
 // A dataset as bytes (explicit VR little endian) and back, for the attributes column.

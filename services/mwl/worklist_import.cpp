@@ -206,19 +206,13 @@ std::string lower(std::string value) {
   return value;
 }
 
-void sortErrors(std::vector<ImportError>& errors) {
-  // File-level problems first, then by item: the order a person reads the file in.
-  std::stable_sort(errors.begin(), errors.end(),
-                   [](const ImportError& a, const ImportError& b) { return a.item < b.item; });
-}
-
 WorklistImport toImport(ParsedFile parsed) {
   WorklistImport out;
   for (auto& p : parsed.items) {
     out.items.push_back({std::move(p.item), p.number, p.line, p.study_uid_generated});
   }
   out.errors = std::move(parsed.errors);
-  sortErrors(out.errors);
+  out.sortErrors();
   return out;
 }
 
@@ -257,23 +251,9 @@ std::vector<WorklistItem> WorklistImport::worklistItems() const {
   return out;
 }
 
-std::size_t checkAgainstStore(WorklistImport& import, WorklistStore& store, bool replace) {
-  std::size_t replaced = 0;
-  for (auto& imported : import.items) {
-    if (imported.item.accession_number.empty()) continue;
-    const auto stored = store.find(imported.item.accession_number);
-    if (!stored) continue;
-    if (!replace) {
-      import.errors.push_back({imported.number, imported.line, "accession_number",
-                               "'" + imported.item.accession_number +
-                                   "' is already on the worklist (use --replace to overwrite it)"});
-      continue;
-    }
-    ++replaced;
-    if (imported.study_uid_generated) imported.item.study_instance_uid = stored->study_instance_uid;
-  }
-  sortErrors(import.errors);
-  return replaced;
+void WorklistImport::sortErrors() {
+  std::stable_sort(errors.begin(), errors.end(),
+                   [](const ImportError& a, const ImportError& b) { return a.item < b.item; });
 }
 
 std::string unknownFieldMessage(const std::string& name) {

@@ -85,7 +85,7 @@ std::unique_ptr<DcmDataset> makeObject(const ObjectSpec& spec) {
                          spec.sop_class_uid == UID_SecondaryCaptureImageStorage ? "OT" : "MG");
   ds->putAndInsertString(DCM_ImageLaterality, "L");
   ds->putAndInsertString(DCM_ViewPosition, "CC");
-  addCodeItem(*ds, DCM_ViewCodeSequence, "R-10242", "SRT", "cranio-caudal");
+  addCodeItem(*ds, DCM_ViewCodeSequence, "399162004", "SCT", "cranio-caudal");
   if (!isImageClass(spec.sop_class_uid) || !spec.with_pixels) return ds;
   ds->putAndInsertUint16(DCM_SamplesPerPixel, 1);
   ds->putAndInsertString(DCM_PhotometricInterpretation, "MONOCHROME2");
