@@ -119,8 +119,7 @@ T_ASC_PresentationContextID OutboundAssociation::contextFor(
 DimseCommand OutboundAssociation::awaitResponse(std::uint16_t command_field,
                                                 std::uint16_t message_id) {
   DimseCommand response;
-  const OFCondition cond =
-      readCommand(assoc_, static_cast<int>(target_.timeout.count()), response);
+  const OFCondition cond = readCommand(assoc_, static_cast<int>(target_.timeout.count()), response);
   if (cond.bad()) {
     abort();
     fail(std::string("no response: ") + cond.text());
@@ -152,8 +151,9 @@ OutboundStoreResult OutboundAssociation::storeFile(const std::filesystem::path& 
     if (id == 0 || ASC_findAcceptedPresentationContext(assoc_->params, id, &pc).bad() ||
         !isUncompressed(pc.acceptedTransferSyntax)) {
       result.status = 0x0122;
-      result.error_comment = "the destination accepts neither the object's transfer syntax nor "
-                             "an uncompressed one for its class";
+      result.error_comment =
+          "the destination accepts neither the object's transfer syntax nor "
+          "an uncompressed one for its class";
       return result;
     }
     // The original is not accepted: decompress (lossless) into what is.

@@ -19,8 +19,8 @@ namespace gateway::dicom {
 struct OutboundTarget {
   std::string host;
   std::uint16_t port = 0;
-  std::string calling_aet;  // ours
-  std::string called_aet;   // theirs
+  std::string calling_aet;           // ours
+  std::string called_aet;            // theirs
   std::chrono::seconds timeout{30};  // connect, association request and each DIMSE exchange
   std::uint32_t max_pdu_size = 131072;
 };
@@ -42,7 +42,7 @@ class OutboundError : public std::runtime_error {
 
 struct OutboundStoreResult {
   std::uint16_t status = 0xFFFF;
-  std::string error_comment;   // as the peer sent it
+  std::string error_comment;    // as the peer sent it
   std::string transfer_syntax;  // what was sent
   bool converted = false;       // the destination refused the original: decompressed
 };
