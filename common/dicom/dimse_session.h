@@ -51,6 +51,7 @@ class DimseSession {
   OFCondition store(const DimseCommand& command);
   OFCondition find(const DimseCommand& command);
   OFCondition normalized(const DimseCommand& command);
+  OFCondition retrieve(const DimseCommand& command);
   OFCondition unsupported(const DimseCommand& command);
   // Sends every request the handler has queued; returns a bad condition (release or abort
   // included) when the association cannot go on.

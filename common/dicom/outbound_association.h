@@ -91,8 +91,4 @@ class OutboundAssociation {
   std::uint16_t next_message_id_ = 1;
 };
 
-// Registers DCMTK's decompression codecs (JPEG, JPEG-LS, RLE) once, for the lossless
-// conversion above.
-void registerDecompressionCodecs();
-
 }  // namespace gateway::dicom
