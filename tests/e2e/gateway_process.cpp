@@ -54,18 +54,6 @@ int waitFor(pid_t pid, std::chrono::seconds limit) {
 
 }  // namespace
 
-std::uint16_t freePort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
 GatewayProcess::GatewayProcess(std::vector<std::string> args,
                                std::vector<std::pair<std::string, std::string>> env,
                                std::filesystem::path log_file)

@@ -9,10 +9,9 @@
 #include <utility>
 #include <vector>
 
-namespace gateway::test {
+#include "tests/support/child_process.h"
 
-// A TCP port that was free a moment ago (the binary must bind a real port).
-std::uint16_t freePort();
+namespace gateway::test {
 
 // The built screening-gateway binary as a child process, with its own environment
 // (nothing inherited but PATH) and its stderr in a log file.

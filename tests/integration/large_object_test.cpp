@@ -1,5 +1,8 @@
 // A tomosynthesis-sized object (>300 MB) streamed through the real service: stored
 // byte-identical, and the server does not hold it in memory.
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcuid.h>
+#include <dcmtk/dcmnet/scu.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -92,6 +95,80 @@ TEST(LargeObject, StopLetsAnInFlightTransferFinish) {
   EXPECT_EQ(row->file_size, static_cast<std::int64_t>(
                                 std::filesystem::file_size(pacs.storage() / row->storage_path)));
   (void)rc;  // storescu may report the abort that follows its store; the object is what counts
+}
+
+}  // namespace
+}  // namespace gateway::test
+
+namespace gateway::test {
+namespace {
+
+// C-MOVE of a tomosynthesis-sized object to DCMTK's storescp (bit-preserving, its own
+// process): the source streams the file from disk, so its memory does not grow with the
+// object, and the bytes that arrive are the bytes stored.
+TEST(LargeObject, MoveStreamsItFromDiskByteForByte) {
+  TempDir work;
+  const auto source = work / "tomo.dcm";
+  const std::string uid = writeLargeMultiframeFile(source, 60, 1024, 1024);  // 126 MB
+  const std::uint16_t destination_port = freePort();
+  std::filesystem::create_directories(work / "received");
+  BackgroundProgram storescp({"storescp", "+B", "-aet", "WORKSTATION", "-od",
+                              (work / "received").string(), std::to_string(destination_port)},
+                             (work / "storescp.log").string());
+  ASSERT_TRUE(waitForPort(destination_port, std::chrono::seconds(20)));
+  PacsHarness pacs({}, [destination_port](const std::string& aet) {
+    return std::optional<dicom::OutboundTarget>(
+        dicom::OutboundTarget{"127.0.0.1", destination_port, "", aet});
+  });
+  ASSERT_EQ(runProgram({"storescu", "-R", "-aec", "SCREENING_PACS", "127.0.0.1",
+                        std::to_string(pacs.port()), source.string()},
+                       std::chrono::seconds(240), (work / "storescu.log").string()),
+            0);
+  const auto row = pacs.row(uid).value();
+
+  { std::ofstream("/proc/self/clear_refs") << "5"; }
+  const long rss_before_kb = procStatusKb("VmRSS");
+  DcmSCU scu;
+  scu.setAETitle("WORKSTATION");
+  scu.setPeerHostName("127.0.0.1");
+  scu.setPeerPort(pacs.port());
+  scu.setPeerAETitle("SCREENING_PACS");
+  scu.setDIMSEBlockingMode(DIMSE_NONBLOCKING);
+  scu.setDIMSETimeout(120);
+  OFList<OFString> ts;
+  ts.push_back(UID_LittleEndianExplicitTransferSyntax);
+  scu.addPresentationContext(UID_MOVEStudyRootQueryRetrieveInformationModel, ts);
+  ASSERT_TRUE(scu.initNetwork().good());
+  ASSERT_TRUE(scu.negotiateAssociation().good());
+  DcmDataset identifier;
+  identifier.putAndInsertString(DCM_QueryRetrieveLevel, "IMAGE");
+  identifier.putAndInsertString(DCM_StudyInstanceUID, row.metadata.study_instance_uid.c_str());
+  identifier.putAndInsertString(DCM_SeriesInstanceUID, row.metadata.series_instance_uid.c_str());
+  identifier.putAndInsertString(DCM_SOPInstanceUID, uid.c_str());
+  OFList<RetrieveResponse*> responses;
+  ASSERT_TRUE(scu.sendMOVERequest(scu.findPresentationContextID(
+                                      UID_MOVEStudyRootQueryRetrieveInformationModel, ""),
+                                  "WORKSTATION", &identifier, &responses)
+                  .good());
+  ASSERT_FALSE(responses.empty());
+  EXPECT_EQ(responses.back()->m_status, 0x0000);
+  for (auto* r : responses) delete r;
+  scu.releaseAssociation();
+  const long peak_kb = procStatusKb("VmHWM");
+
+  std::filesystem::path received;
+  for (const auto& entry : std::filesystem::directory_iterator(work / "received")) {
+    received = entry.path();
+  }
+  ASSERT_FALSE(received.empty()) << readFileBytes(work / "storescp.log");
+  const auto stored = pacs.storage() / row.storage_path;
+  EXPECT_EQ(sha256OfFileFrom(received, datasetOffsetOfFile(received)),
+            sha256OfFileFrom(stored, datasetOffsetOfFile(stored)));
+  const long growth_mb = (peak_kb - rss_before_kb) / 1024;
+  std::cout << "[ measure  ] 126 MB object moved: source peak RSS growth " << growth_mb << " MB\n";
+  if (kMeasuresMemory) {
+    EXPECT_LT(growth_mb, 32);
+  }
 }
 
 }  // namespace
