@@ -18,7 +18,7 @@ class MwlScp : public dicom::DicomService {
  public:
   MwlScp(const config::MwlSettings& settings, WorklistStore& store);
 
-  std::vector<std::string> abstractSyntaxes() const override;
+  std::vector<dicom::OfferedSyntax> abstractSyntaxes() const override;
   std::vector<std::string> transferSyntaxes() const override;
   std::unique_ptr<dicom::AssociationHandler> createHandler(
       const dicom::AssociationContext& context) override;

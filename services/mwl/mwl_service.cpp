@@ -8,23 +8,20 @@ MwlService::MwlService(const config::GatewayConfig& config,
                        std::optional<std::uint16_t> port_override)
     : store_(std::make_unique<WorklistStore>(config.mwl.db_path)),
       scp_(std::make_unique<MwlScp>(config.mwl, *store_)) {
-  dicom::ServerOptions options;
-  options.name = "mwl";
-  options.aet = config.mwl.aet;
-  options.bind_address = config.network.bind_address;
-  options.port = port_override.value_or(config.mwl.port);
-  options.network = config.network;
-  options.limits = dicom::datasetLimits(config);
-  server_ = std::make_unique<dicom::DicomServer>(options, *scp_, *logging::mwl());
+  dicom::ServicePortsSpec spec{"mwl",
+                               config.mwl.aet,
+                               config.mwl.port,
+                               config.mwl.tls_port,
+                               config.mwl.access,
+                               config.mwl.aet_aliases};
+  ports_ =
+      std::make_unique<dicom::ServicePorts>(config, spec, *scp_, *logging::mwl(), port_override);
 }
 
 MwlService::~MwlService() = default;
 
-void MwlService::start() {
-  server_->bind();
-  server_->start();
-}
+void MwlService::start() { ports_->start(); }
 
-void MwlService::stop(std::chrono::seconds grace) { server_->stop(grace); }
+void MwlService::stop(std::chrono::seconds grace) { ports_->stop(grace); }
 
 }  // namespace gateway::mwl

@@ -6,7 +6,7 @@
 #include <optional>
 
 #include "common/config/gateway_config.h"
-#include "common/dicom/dicom_server.h"
+#include "common/dicom/service_ports.h"
 #include "services/mwl/mwl_scp.h"
 #include "services/mwl/worklist_store.h"
 
@@ -22,15 +22,16 @@ class MwlService {
 
   void start();
   void stop(std::chrono::seconds grace);
-  std::uint16_t port() const { return server_->port(); }
-  int activeAssociations() const { return server_->activeAssociations(); }
+  std::uint16_t port() const { return ports_->port(); }        // 0: no plain port
+  std::uint16_t tlsPort() const { return ports_->tlsPort(); }  // 0: no TLS port
+  int activeAssociations() const { return ports_->activeAssociations(); }
   WorklistStore& store() { return *store_; }
   MppsProcessor& mpps() { return scp_->mpps(); }
 
  private:
   std::unique_ptr<WorklistStore> store_;
   std::unique_ptr<MwlScp> scp_;
-  std::unique_ptr<dicom::DicomServer> server_;
+  std::unique_ptr<dicom::ServicePorts> ports_;
 };
 
 }  // namespace gateway::mwl

@@ -13,23 +13,20 @@ PacsService::PacsService(const config::GatewayConfig& config,
       archiver_(std::make_unique<InstanceArchiver>(store_, *index_, config.pacs.duplicate_policy,
                                                    observer)),
       scp_(std::make_unique<StorageScp>(config_.pacs, store_, *archiver_)) {
-  dicom::ServerOptions options;
-  options.name = "pacs";
-  options.aet = config.pacs.aet;
-  options.bind_address = config.network.bind_address;
-  options.port = port_override.value_or(config.pacs.port);
-  options.network = config.network;
-  options.limits = dicom::datasetLimits(config);
-  server_ = std::make_unique<dicom::DicomServer>(options, *scp_, *logging::pacs());
+  dicom::ServicePortsSpec spec{"pacs",
+                               config.pacs.aet,
+                               config.pacs.port,
+                               config.pacs.tls_port,
+                               config.pacs.access,
+                               config.pacs.aet_aliases};
+  ports_ =
+      std::make_unique<dicom::ServicePorts>(config, spec, *scp_, *logging::pacs(), port_override);
 }
 
 PacsService::~PacsService() = default;
 
-void PacsService::start() {
-  server_->bind();
-  server_->start();
-}
+void PacsService::start() { ports_->start(); }
 
-void PacsService::stop(std::chrono::seconds grace) { server_->stop(grace); }
+void PacsService::stop(std::chrono::seconds grace) { ports_->stop(grace); }
 
 }  // namespace gateway::pacs

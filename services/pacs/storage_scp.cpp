@@ -152,6 +152,12 @@ StorageScp::StorageScp(const config::PacsSettings& settings, FileStore& store,
       archiver_(archiver),
       sop_classes_(storageSopClasses(settings.allowed_sop_classes)) {}
 
+std::vector<dicom::OfferedSyntax> StorageScp::abstractSyntaxes() const {
+  std::vector<dicom::OfferedSyntax> offered;
+  for (const auto& uid : sop_classes_) offered.push_back({uid, config::AeService::kStore});
+  return offered;
+}
+
 std::vector<std::string> StorageScp::transferSyntaxes() const { return storageTransferSyntaxes(); }
 
 std::unique_ptr<dicom::AssociationHandler> StorageScp::createHandler(

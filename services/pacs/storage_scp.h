@@ -20,7 +20,7 @@ class StorageScp : public dicom::DicomService {
  public:
   StorageScp(const config::PacsSettings& settings, FileStore& store, InstanceArchiver& archiver);
 
-  std::vector<std::string> abstractSyntaxes() const override { return sop_classes_; }
+  std::vector<dicom::OfferedSyntax> abstractSyntaxes() const override;
   std::vector<std::string> transferSyntaxes() const override;
   std::unique_ptr<dicom::AssociationHandler> createHandler(
       const dicom::AssociationContext& context) override;

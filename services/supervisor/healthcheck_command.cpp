@@ -23,46 +23,62 @@ std::string todayDicomDate() {
   return text;
 }
 
-int runHealthcheck(const config::GatewayConfig& config, const HealthcheckOptions& options) {
-  // Health is proven by traffic: the same exchanges a modality makes, each with a timeout.
+// One service at one port: C-ECHO, and for the worklist a real query of today's items (the
+// answer may be empty; the status must be success).
+void checkPort(const std::string& host, std::uint16_t port, const std::string& label,
+               const std::string& called_aet, bool worklist, const HealthcheckOptions& options,
+               const dicom::TlsClientSettings* tls, std::string& passed,
+               std::vector<std::string>& failures) {
   const auto timeout = std::chrono::seconds(options.timeout_seconds);
+  const std::string where = called_aet + "@" + host + ":" + std::to_string(port);
+  const auto echo = dicom::sendEcho(host, port, options.calling_aet, called_aet, timeout, tls);
+  if (!echo.ok) {
+    failures.push_back(label + " C-ECHO to " + where + ": " + echo.error);
+    return;
+  }
+  passed += " " + label + "-echo=" + std::to_string(echo.milliseconds) + "ms";
+  if (!worklist) return;
+  DcmDataset query;
+  query.putAndInsertString(DCM_PatientName, "");
+  query.putAndInsertString(DCM_AccessionNumber, "");
+  DcmItem* step = nullptr;
+  query.findOrCreateSequenceItem(DCM_ScheduledProcedureStepSequence, step, -2);
+  if (step != nullptr) {
+    step->putAndInsertString(DCM_ScheduledProcedureStepStartDate, todayDicomDate().c_str());
+    step->putAndInsertString(DCM_Modality, "");
+  }
+  const auto find = dicom::sendFind(host, port, options.calling_aet, called_aet,
+                                    UID_FINDModalityWorklistInformationModel, query, timeout, tls);
+  if (find.ok) {
+    passed += " " + label + "-find=" + std::to_string(find.milliseconds) + "ms";
+  } else {
+    failures.push_back((worklist ? "worklist" : label) + std::string(" C-FIND to ") + where +
+                       (tls != nullptr ? " (TLS)" : "") + ": " + find.error);
+  }
+}
+
+int runHealthcheck(const config::GatewayConfig& config, const HealthcheckOptions& options) {
+  // Health is proven by traffic: the same exchanges a modality makes, each with a timeout,
+  // on every port that is configured (plain and TLS).
   const auto& host = options.host;
+  const dicom::TlsClientSettings tls = dicom::selfCallTls(config.tls);
   std::vector<std::string> failures;
   std::string passed;
-  const auto pacs_echo =
-      dicom::sendEcho(host, config.pacs.port, options.calling_aet, config.pacs.aet, timeout);
-  if (pacs_echo.ok) {
-    passed += " pacs-echo=" + std::to_string(pacs_echo.milliseconds) + "ms";
-  } else {
-    failures.push_back("pacs C-ECHO to " + config.pacs.aet + "@" + host + ":" +
-                       std::to_string(config.pacs.port) + ": " + pacs_echo.error);
+  if (config.pacs.port != 0) {
+    checkPort(host, config.pacs.port, "pacs", config.pacs.aet, false, options, nullptr, passed,
+              failures);
   }
-  const auto mwl_echo =
-      dicom::sendEcho(host, config.mwl.port, options.calling_aet, config.mwl.aet, timeout);
-  if (mwl_echo.ok) {
-    passed += " mwl-echo=" + std::to_string(mwl_echo.milliseconds) + "ms";
-    // A real worklist query: today's items (the answer may be empty; the status must be
-    // success).
-    DcmDataset query;
-    query.putAndInsertString(DCM_PatientName, "");
-    query.putAndInsertString(DCM_AccessionNumber, "");
-    DcmItem* step = nullptr;
-    query.findOrCreateSequenceItem(DCM_ScheduledProcedureStepSequence, step, -2);
-    if (step != nullptr) {
-      step->putAndInsertString(DCM_ScheduledProcedureStepStartDate, todayDicomDate().c_str());
-      step->putAndInsertString(DCM_Modality, "");
-    }
-    const auto find = dicom::sendFind(host, config.mwl.port, options.calling_aet, config.mwl.aet,
-                                      UID_FINDModalityWorklistInformationModel, query, timeout);
-    if (find.ok) {
-      passed += " mwl-find=" + std::to_string(find.milliseconds) + "ms";
-    } else {
-      failures.push_back("worklist C-FIND to " + config.mwl.aet + "@" + host + ":" +
-                         std::to_string(config.mwl.port) + ": " + find.error);
-    }
-  } else {
-    failures.push_back("mwl C-ECHO to " + config.mwl.aet + "@" + host + ":" +
-                       std::to_string(config.mwl.port) + ": " + mwl_echo.error);
+  if (config.pacs.tls_port != 0) {
+    checkPort(host, config.pacs.tls_port, "pacs-tls", config.pacs.aet, false, options, &tls, passed,
+              failures);
+  }
+  if (config.mwl.port != 0) {
+    checkPort(host, config.mwl.port, "mwl", config.mwl.aet, true, options, nullptr, passed,
+              failures);
+  }
+  if (config.mwl.tls_port != 0) {
+    checkPort(host, config.mwl.tls_port, "mwl-tls", config.mwl.aet, true, options, &tls, passed,
+              failures);
   }
   if (!failures.empty()) {
     std::string line = "unhealthy:";
@@ -83,10 +99,15 @@ CommandDeclaration healthcheckCommand() {
   command.description =
       "Proves health by traffic: a C-ECHO to the storage service (PACS_PORT, PACS_AET)\n"
       "and to the worklist service (MWL_PORT, MWL_AET) at --host, and a worklist C-FIND\n"
-      "for today's items, each within --timeout seconds.\n";
+      "for today's items, each within --timeout seconds; the same again on each DICOM\n"
+      "TLS port that is set (PACS_TLS_PORT, MWL_TLS_PORT), verifying the server against\n"
+      "GATEWAY_TLS_CA (or, without a CA, the gateway's own GATEWAY_TLS_CERT) and showing\n"
+      "that certificate when the port asks for one. Under known-aes access, --calling-aet\n"
+      "must be in known_aes.\n";
   command.footer = "Exit 0 when all answer, else 1 and one line saying which failed.\n";
   // The exchanges' own timeout is --timeout; the DIMSE timeout bounds each socket read.
-  command.settings = {"pacs.aet", "pacs.port", "mwl.aet", "mwl.port", "network.dimse_timeout",
+  command.settings = {"pacs.aet", "pacs.port",    "pacs.tls_port",         "mwl.aet",
+                      "mwl.port", "mwl.tls_port", "network.dimse_timeout", "tls.",
                       "log_level"};
   command.declare = [](CLI::App& app, CommandLine& command_line) {
     HealthcheckOptions& options = command_line.healthcheck;
