@@ -263,12 +263,13 @@ void DicomServer::runAssociation(T_ASC_Association* assoc, const AssociationCont
                     T_ASC_RejectParametersSource source, T_ASC_RejectParametersReason reason,
                     spdlog::level::level_enum level = spdlog::level::info,
                     const std::string& detail = {}) {
-    rejectAssociation(assoc, result, source, reason);
+    // Logged before the peer reads the rejection, so the line exists once it has.
     refusals_.event(
         level, std::string(why) + "|" + context.peer_address + "|" + context.calling_aet,
         "association rejected service=" + options_.name + " id=" + std::to_string(context.id) +
             " peer=" + context.peer_address + " calling=" + escaped(context.calling_aet) +
             " called=" + escaped(context.called_aet) + " reason=\"" + why + "\"" + detail);
+    rejectAssociation(assoc, result, source, reason);
   };
 
   char app_context[128] = {0};

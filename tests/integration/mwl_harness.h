@@ -19,6 +19,7 @@ class MwlHarness {
   explicit MwlHarness(const std::function<void(config::GatewayConfig&)>& adjust = {});
   ~MwlHarness();
   std::uint16_t port() const { return service_->port(); }
+  std::uint16_t tlsPort() const { return service_->tlsPort(); }  // with config.mwl.tls_port
   mwl::WorklistStore& store() { return service_->store(); }
   mwl::MppsProcessor& mpps() { return service_->mpps(); }
   // Validates (filling generated values) and adds; fails the test on invalid items.

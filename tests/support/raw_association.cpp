@@ -158,6 +158,7 @@ bool RawAssociation::open(std::uint16_t port, const std::string& called_aet,
   if (type == 0x03 && reply.size() >= 4) {
     rejected_ = true;
     reject_result_ = reply[1];
+    reject_source_ = reply[2];
     reject_reason_ = reply[3];
     return false;
   }

@@ -49,6 +49,7 @@ class RawAssociation {
             const std::vector<ProposedContext>& contexts);
   bool rejected() const { return rejected_; }
   int rejectResult() const { return reject_result_; }
+  int rejectSource() const { return reject_source_; }
   int rejectReason() const { return reject_reason_; }
   const std::vector<std::uint8_t>& accepted() const { return accepted_; }
 
@@ -70,6 +71,7 @@ class RawAssociation {
   int fd_ = -1;
   bool rejected_ = false;
   int reject_result_ = 0;
+  int reject_source_ = 0;
   int reject_reason_ = 0;
   std::vector<std::uint8_t> accepted_;
   Bytes pending_pdvs_;  // P-DATA bytes of a PDU not yet consumed
