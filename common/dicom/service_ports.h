@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/config/gateway_config.h"
@@ -25,6 +26,14 @@ struct ServicePortsSpec {
   config::AccessPolicy access = config::AccessPolicy::kOpen;
   std::vector<std::string> aet_aliases;
 };
+
+// The spec of a service from its settings (config::PacsSettings, config::MwlSettings: each
+// has aet, port, tls_port, access and aet_aliases).
+template <typename Settings>
+ServicePortsSpec portsOf(std::string name, const Settings& settings) {
+  return {std::move(name),   settings.aet,    settings.port,
+          settings.tls_port, settings.access, settings.aet_aliases};
+}
 
 // The listening ports of one DICOM service: plain, TLS, or both (so a site can move its
 // modalities to TLS one by one), each its own DicomServer over the same DicomService, with

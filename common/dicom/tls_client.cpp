@@ -7,19 +7,9 @@
 
 #include <stdexcept>
 
+#include "common/dicom/tls_profile.h"
+
 namespace gateway::dicom {
-namespace {
-
-int noPassword(char*, int, int, void*) { return 0; }
-
-std::string openSslReason() {
-  const unsigned long code = ERR_get_error();
-  ERR_clear_error();
-  const char* reason = code != 0 ? ERR_reason_error_string(code) : nullptr;
-  return reason != nullptr ? reason : "unknown OpenSSL error";
-}
-
-}  // namespace
 
 TlsClientSettings selfCallTls(const config::TlsSettings& tls) {
   TlsClientSettings settings;
@@ -32,14 +22,8 @@ TlsClientSettings selfCallTls(const config::TlsSettings& tls) {
 
 std::unique_ptr<DcmTransportLayer> makeClientTransport(const TlsClientSettings& settings) {
   auto layer = std::make_unique<DcmTLSTransportLayer>(NET_REQUESTOR, nullptr, OFTrue);
+  applyBcp195Profile(*layer);
   SSL_CTX* ctx = layer->getNativeHandle();
-  if (ctx == nullptr) throw std::runtime_error("cannot create a TLS context: " + openSslReason());
-  if (layer->setTLSProfile(TSP_Profile_BCP195_ND).bad() || layer->activateCipherSuites().bad()) {
-    throw std::runtime_error("cannot set the BCP 195 TLS profile: " + openSslReason());
-  }
-  SSL_CTX_set_security_level(ctx, 2);
-  SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-  SSL_CTX_set_default_passwd_cb(ctx, &noPassword);
   if (settings.trust.empty()) {
     throw std::runtime_error("TLS needs tls.ca (GATEWAY_TLS_CA) to verify the server");
   }

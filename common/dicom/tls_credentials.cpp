@@ -9,6 +9,8 @@
 #include <memory>
 #include <optional>
 
+#include "common/dicom/tls_profile.h"
+
 namespace gateway::dicom {
 namespace {
 
@@ -26,15 +28,6 @@ struct X509Free {
 };
 using X509Ptr = std::unique_ptr<X509, X509Free>;
 
-int noPassword(char*, int, int, void*) { return 0; }
-
-std::string openSslReason(const char* fallback) {
-  const unsigned long code = ERR_get_error();
-  ERR_clear_error();
-  const char* reason = code != 0 ? ERR_reason_error_string(code) : nullptr;
-  return reason != nullptr ? reason : fallback;
-}
-
 struct LoadedCertificate {
   X509Ptr cert;
   std::string subject;
@@ -46,16 +39,6 @@ std::optional<Clock::time_point> toTimePoint(const ASN1_TIME* time) {
   std::tm tm{};
   if (time == nullptr || ASN1_TIME_to_tm(time, &tm) != 1) return std::nullopt;
   return Clock::from_time_t(timegm(&tm));
-}
-
-std::string subjectOf(X509* cert) {
-  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), &BIO_free);
-  if (!bio || X509_NAME_print_ex(bio.get(), X509_get_subject_name(cert), 0, XN_FLAG_RFC2253) < 0) {
-    return {};
-  }
-  char* data = nullptr;
-  const long size = BIO_get_mem_data(bio.get(), &data);
-  return size > 0 ? std::string(data, static_cast<std::size_t>(size)) : std::string();
 }
 
 std::string dateOf(Clock::time_point when) {
@@ -77,8 +60,8 @@ std::vector<LoadedCertificate> loadCertificates(const std::filesystem::path& fil
     return out;
   }
   ERR_clear_error();
-  while (X509* raw = PEM_read_X509(in.get(), nullptr, &noPassword, nullptr)) {
-    LoadedCertificate loaded{X509Ptr(raw), subjectOf(raw), {}, {}};
+  while (X509* raw = PEM_read_X509(in.get(), nullptr, &refuseKeyPassword, nullptr)) {
+    LoadedCertificate loaded{X509Ptr(raw), certificateSubject(raw), {}, {}};
     const auto before = toTimePoint(X509_get0_notBefore(raw));
     const auto after = toTimePoint(X509_get0_notAfter(raw));
     if (!before || !after) {
@@ -154,7 +137,7 @@ TlsFileCheck checkTlsFiles(const config::TlsSettings& tls, Clock::time_point now
       check.problems.push_back(std::string(kKey) + ": cannot read " + tls.key.string());
     } else {
       ERR_clear_error();
-      EVP_PKEY* key = PEM_read_PrivateKey(in.get(), nullptr, &noPassword, nullptr);
+      EVP_PKEY* key = PEM_read_PrivateKey(in.get(), nullptr, &refuseKeyPassword, nullptr);
       if (key == nullptr) {
         check.problems.push_back(std::string(kKey) + ": " + tls.key.string() +
                                  " holds no readable unencrypted PEM private key (" +

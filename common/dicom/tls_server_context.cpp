@@ -8,20 +8,12 @@
 #include <stdexcept>
 #include <vector>
 
+#include "common/dicom/tls_profile.h"
+
 namespace gateway::dicom {
 namespace {
 
 constexpr char kSessionContext[] = "screening-gateway";
-
-// An encrypted key would make OpenSSL prompt on the console: refuse it instead.
-int noPassword(char*, int, int, void*) { return 0; }
-
-std::string openSslReason() {
-  const unsigned long code = ERR_get_error();
-  ERR_clear_error();
-  const char* reason = code != 0 ? ERR_reason_error_string(code) : nullptr;
-  return reason != nullptr ? reason : "unknown OpenSSL error";
-}
 
 // DCMTK's connection over a session established by the admission thread, which has already
 // read the association request out of it: those bytes are replayed first.
@@ -53,16 +45,8 @@ class AdmittedTlsConnection : public DcmTLSConnection {
 
 TlsServerContext::TlsServerContext(const config::TlsSettings& settings)
     : DcmTLSTransportLayer(NET_ACCEPTOR, nullptr, OFTrue) {
+  applyBcp195Profile(*this);
   SSL_CTX* ctx = getNativeHandle();
-  if (ctx == nullptr) throw std::runtime_error("cannot create a TLS context: " + openSslReason());
-  if (setTLSProfile(TSP_Profile_BCP195_ND).bad() || activateCipherSuites().bad()) {
-    throw std::runtime_error("cannot set the BCP 195 TLS profile: " + openSslReason());
-  }
-  // DCMTK lowers the security level to 0 (for its NULL-cipher profile); BCP 195 wants keys
-  // of 2048 bits or more and no SHA-1 signatures: level 2. The profile already leaves out
-  // TLS 1.0/1.1; the floor is stated here as well so no later option can lower it.
-  SSL_CTX_set_security_level(ctx, 2);
-  SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
   // No resumption: every association does a full handshake (and its certificate checks),
   // and a TLS 1.3 server sends no tickets after the handshake.
   SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
@@ -70,7 +54,6 @@ TlsServerContext::TlsServerContext(const config::TlsSettings& settings)
   SSL_CTX_set_num_tickets(ctx, 0);
   SSL_CTX_set_session_id_context(ctx, reinterpret_cast<const unsigned char*>(kSessionContext),
                                  sizeof(kSessionContext) - 1);
-  SSL_CTX_set_default_passwd_cb(ctx, &noPassword);
 
   if (SSL_CTX_use_certificate_chain_file(ctx, settings.cert.c_str()) != 1) {
     throw std::runtime_error("tls.cert (GATEWAY_TLS_CERT): cannot use " + settings.cert.string() +

@@ -8,18 +8,10 @@
 #include <algorithm>
 #include <memory>
 
+#include "common/dicom/tls_profile.h"
+
 namespace gateway::dicom {
 namespace {
-
-// OpenSSL's reason for the last failure on this thread ("unsupported protocol", "no shared
-// cipher", "peer did not return a certificate", ...), and a clean error queue after it.
-std::string lastOpenSslError(const char* fallback) {
-  const unsigned long code = ERR_get_error();
-  ERR_clear_error();
-  if (code == 0) return fallback;
-  const char* reason = ERR_reason_error_string(code);
-  return reason != nullptr ? reason : fallback;
-}
 
 std::string hexUpper(const unsigned char* data, unsigned length) {
   static constexpr char kDigits[] = "0123456789ABCDEF";
@@ -30,14 +22,6 @@ std::string hexUpper(const unsigned char* data, unsigned length) {
     out.push_back(kDigits[data[i] & 0x0f]);
   }
   return out;
-}
-
-std::string rfc2253(X509_NAME* name) {
-  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), &BIO_free);
-  if (!bio || X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253) < 0) return {};
-  char* data = nullptr;
-  const long size = BIO_get_mem_data(bio.get(), &data);
-  return size > 0 ? std::string(data, static_cast<std::size_t>(size)) : std::string();
 }
 
 }  // namespace
@@ -87,6 +71,10 @@ TlsSession::Step TlsSession::handshake() {
     describePeer();
     return Step::kComplete;
   }
+  return stepAfter(result);
+}
+
+TlsSession::Step TlsSession::stepAfter(int result) {
   switch (SSL_get_error(ssl_, result)) {
     case SSL_ERROR_WANT_READ:
       return Step::kWantRead;
@@ -98,10 +86,10 @@ TlsSession::Step TlsSession::handshake() {
       // A reset or an EOF without close_notify: the peer went away (a port scanner, a
       // client that gave up). Anything in the error queue is a real failure.
       if (ERR_peek_error() == 0) return Step::kClosed;
-      error_ = lastOpenSslError("I/O error");
+      error_ = openSslReason("I/O error");
       return Step::kFailed;
     default:
-      error_ = lastOpenSslError("handshake error");
+      error_ = openSslReason(handshake_done_ ? "read error" : "handshake error");
       return Step::kFailed;
   }
 }
@@ -116,7 +104,7 @@ void TlsSession::describePeer() {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned length = 0;
   if (X509_digest(cert, EVP_sha256(), digest, &length) == 1) peer.sha256 = hexUpper(digest, length);
-  peer.subject = rfc2253(X509_get_subject_name(cert));
+  peer.subject = certificateSubject(cert);
   X509_free(cert);
   peer_ = std::move(peer);
 }
@@ -153,20 +141,7 @@ TlsSession::Step TlsSession::advance(std::size_t max_request_bytes) {
     ERR_clear_error();
     const int got = SSL_read(ssl_, request_.data() + have, static_cast<int>(needed - have));
     request_.resize(have + static_cast<std::size_t>(std::max(got, 0)));
-    if (got > 0) continue;
-    switch (SSL_get_error(ssl_, got)) {
-      case SSL_ERROR_WANT_READ:
-        return Step::kWantRead;
-      case SSL_ERROR_WANT_WRITE:
-        return Step::kWantWrite;
-      case SSL_ERROR_ZERO_RETURN:
-      case SSL_ERROR_SYSCALL:
-        ERR_clear_error();
-        return Step::kClosed;
-      default:
-        error_ = lastOpenSslError("read error");
-        return Step::kFailed;
-    }
+    if (got <= 0) return stepAfter(got);
   }
 }
 

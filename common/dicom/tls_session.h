@@ -58,6 +58,7 @@ class TlsSession {
 
  private:
   Step handshake();
+  Step stepAfter(int result);  // what SSL_get_error says after a call that returned `result`
   void describePeer();
 
   ssl_st* ssl_ = nullptr;

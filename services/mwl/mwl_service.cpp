@@ -8,14 +8,8 @@ MwlService::MwlService(const config::GatewayConfig& config,
                        std::optional<std::uint16_t> port_override)
     : store_(std::make_unique<WorklistStore>(config.mwl.db_path)),
       scp_(std::make_unique<MwlScp>(config.mwl, *store_)) {
-  dicom::ServicePortsSpec spec{"mwl",
-                               config.mwl.aet,
-                               config.mwl.port,
-                               config.mwl.tls_port,
-                               config.mwl.access,
-                               config.mwl.aet_aliases};
-  ports_ =
-      std::make_unique<dicom::ServicePorts>(config, spec, *scp_, *logging::mwl(), port_override);
+  ports_ = std::make_unique<dicom::ServicePorts>(config, dicom::portsOf("mwl", config.mwl), *scp_,
+                                                 *logging::mwl(), port_override);
 }
 
 MwlService::~MwlService() = default;

@@ -13,14 +13,8 @@ PacsService::PacsService(const config::GatewayConfig& config,
       archiver_(std::make_unique<InstanceArchiver>(store_, *index_, config.pacs.duplicate_policy,
                                                    observer)),
       scp_(std::make_unique<StorageScp>(config_.pacs, store_, *archiver_)) {
-  dicom::ServicePortsSpec spec{"pacs",
-                               config.pacs.aet,
-                               config.pacs.port,
-                               config.pacs.tls_port,
-                               config.pacs.access,
-                               config.pacs.aet_aliases};
-  ports_ =
-      std::make_unique<dicom::ServicePorts>(config, spec, *scp_, *logging::pacs(), port_override);
+  ports_ = std::make_unique<dicom::ServicePorts>(config, dicom::portsOf("pacs", config.pacs), *scp_,
+                                                 *logging::pacs(), port_override);
 }
 
 PacsService::~PacsService() = default;

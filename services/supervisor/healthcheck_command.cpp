@@ -52,8 +52,8 @@ void checkPort(const std::string& host, std::uint16_t port, const std::string& l
   if (find.ok) {
     passed += " " + label + "-find=" + std::to_string(find.milliseconds) + "ms";
   } else {
-    failures.push_back((worklist ? "worklist" : label) + std::string(" C-FIND to ") + where +
-                       (tls != nullptr ? " (TLS)" : "") + ": " + find.error);
+    failures.push_back("worklist C-FIND to " + where + (tls != nullptr ? " (TLS)" : "") + ": " +
+                       find.error);
   }
 }
 
@@ -62,23 +62,22 @@ int runHealthcheck(const config::GatewayConfig& config, const HealthcheckOptions
   // on every port that is configured (plain and TLS).
   const auto& host = options.host;
   const dicom::TlsClientSettings tls = dicom::selfCallTls(config.tls);
+  struct Port {
+    std::uint16_t port;
+    const char* label;
+    const std::string& aet;
+    bool worklist;
+    const dicom::TlsClientSettings* tls;
+  };
+  const Port ports[] = {{config.pacs.port, "pacs", config.pacs.aet, false, nullptr},
+                        {config.pacs.tls_port, "pacs-tls", config.pacs.aet, false, &tls},
+                        {config.mwl.port, "mwl", config.mwl.aet, true, nullptr},
+                        {config.mwl.tls_port, "mwl-tls", config.mwl.aet, true, &tls}};
   std::vector<std::string> failures;
   std::string passed;
-  if (config.pacs.port != 0) {
-    checkPort(host, config.pacs.port, "pacs", config.pacs.aet, false, options, nullptr, passed,
-              failures);
-  }
-  if (config.pacs.tls_port != 0) {
-    checkPort(host, config.pacs.tls_port, "pacs-tls", config.pacs.aet, false, options, &tls, passed,
-              failures);
-  }
-  if (config.mwl.port != 0) {
-    checkPort(host, config.mwl.port, "mwl", config.mwl.aet, true, options, nullptr, passed,
-              failures);
-  }
-  if (config.mwl.tls_port != 0) {
-    checkPort(host, config.mwl.tls_port, "mwl-tls", config.mwl.aet, true, options, &tls, passed,
-              failures);
+  for (const Port& p : ports) {
+    if (p.port == 0) continue;  // that port is off
+    checkPort(host, p.port, p.label, p.aet, p.worklist, options, p.tls, passed, failures);
   }
   if (!failures.empty()) {
     std::string line = "unhealthy:";
