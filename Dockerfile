@@ -12,7 +12,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       build-essential cmake pkg-config \
       libdcmtk-dev libsqlitecpp-dev libsqlite3-dev \
-      libspdlog-dev libfmt-dev libyaml-cpp-dev libcli11-dev \
+      libspdlog-dev libfmt-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev \
       libgtest-dev libboost-thread-dev libssl-dev \
  && rm -rf /var/lib/apt/lists/*
 

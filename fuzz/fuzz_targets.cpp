@@ -12,6 +12,8 @@
 #include "common/dicom/dataset_scanner.h"
 #include "common/dicom/incoming_dataset.h"
 #include "services/mwl/mpps_processor.h"
+#include "services/mwl/worklist_feed.h"
+#include "services/mwl/worklist_lifecycle.h"
 #include "services/mwl/worklist_import.h"
 #include "services/mwl/worklist_query.h"
 #include "services/mwl/worklist_response.h"
@@ -109,9 +111,10 @@ int mppsDataset(const std::uint8_t* data, std::size_t size) {
       std::filesystem::temp_directory_path() /
       ("gateway-fuzz-mpps-" + std::to_string(::getpid()) + ".db");
   static mwl::WorklistStore store(path);
-  static mwl::MppsProcessor processor(store);
+  static mwl::WorklistLifecycle lifecycle(store);
+  static mwl::MppsProcessor processor(store, lifecycle);
   static bool seeded = [] {
-    store.add(sampleItem(), true);
+    mwl::WorklistFeed(store).add(sampleItem(), mwl::StudyUid::kGiven, true);
     return true;
   }();
   (void)seeded;

@@ -9,11 +9,13 @@ packages=(
   libsqlitecpp-dev libsqlite3-dev sqlite3
   libspdlog-dev libfmt-dev
   libyaml-cpp-dev
+  nlohmann-json3-dev
   libcli11-dev
   libgtest-dev
   libboost-thread-dev zlib1g-dev
   libssl-dev
   python3
+  dicom3tools  # dciodvfy: tests check that the emulator's images are valid IODs
 )
 if [[ "${1:-}" == "--fuzz" ]]; then
   # libFuzzer and the sanitizer runtimes for clang (make fuzz).

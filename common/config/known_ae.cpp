@@ -9,6 +9,7 @@
 #include <set>
 
 #include "common/config/value_parsers.h"
+#include "common/dicom_values/value_checks.h"
 
 namespace gateway::config {
 namespace {
@@ -68,7 +69,8 @@ KnownAe parseEntry(const YAML::Node& entry, const std::string& path, const std::
     problem("ae_title", "is required", entry);
   } else if (!title.IsScalar()) {
     problem("ae_title", "must be a plain value", title);
-  } else if (const auto parsed = parseAeTitle(title.as<std::string>()); !parsed.value) {
+  } else if (const auto parsed = dicom_values::parseAeTitle(title.as<std::string>());
+             !parsed.value) {
     problem("ae_title", parsed.error, title);
   } else {
     ae.ae_title = *parsed.value;
@@ -253,7 +255,7 @@ std::optional<std::string> parseKnownAesText(std::string_view text, std::vector<
     ++index;
     if (item.empty()) continue;
     const std::size_t at = item.find('@');
-    const auto title = parseAeTitle(item.substr(0, at));
+    const auto title = dicom_values::parseAeTitle(item.substr(0, at));
     if (!title.value) return "entry " + std::to_string(index) + " '" + item + "': " + title.error;
     auto it = std::find_if(entries.begin(), entries.end(),
                            [&](const KnownAe& e) { return e.ae_title == *title.value; });

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "common/config/value_parsers.h"
+#include "common/dicom_values/value_checks.h"
 
 namespace gateway::config {
 namespace {
@@ -28,7 +29,7 @@ Error setSeconds(std::chrono::seconds& field, const std::string& value, std::int
 }
 
 Error setAeTitle(std::string& field, const std::string& value) {
-  const auto parsed = parseAeTitle(value);
+  const auto parsed = dicom_values::parseAeTitle(value);
   if (!parsed.value) return parsed.error;
   field = *parsed.value;
   return std::nullopt;
@@ -57,7 +58,7 @@ Error setAeTitleList(std::vector<std::string>& field, const std::string& value) 
   std::string item;
   while (std::getline(in, item, ',')) {
     if (trim(item).empty()) continue;
-    const auto parsed = parseAeTitle(item);
+    const auto parsed = dicom_values::parseAeTitle(item);
     if (!parsed.value) return parsed.error;
     if (std::find(titles.begin(), titles.end(), *parsed.value) == titles.end()) {
       titles.push_back(*parsed.value);
@@ -107,7 +108,7 @@ Error setUidList(std::vector<std::string>& field, const std::string& value) {
   while (std::getline(in, item, ',')) {
     const std::string t = trim(item);
     if (t.empty()) continue;
-    const auto parsed = parseUid(t);
+    const auto parsed = dicom_values::parseUid(t);
     if (!parsed.value) return parsed.error;
     uids.push_back(*parsed.value);
   }

@@ -7,13 +7,6 @@
 
 namespace gateway::config {
 
-std::string trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t\r\n");
-  return std::string(text.substr(first, last - first + 1));
-}
-
 Parsed<std::int64_t> parseInteger(std::string_view text, std::int64_t min, std::int64_t max) {
   const std::string t = trim(text);
   std::int64_t v = 0;
@@ -58,23 +51,6 @@ Parsed<std::uint64_t> parseByteSize(std::string_view text) {
   return {v * multiplier, {}};
 }
 
-Parsed<std::string> parseAeTitle(std::string_view text) {
-  // Leading and trailing spaces are not significant in an AE title (PS3.5 AE VR).
-  const std::string t = trim(text);
-  if (t.empty()) return {std::nullopt, "AE title is empty"};
-  if (t.size() > 16) {
-    return {std::nullopt, "AE title '" + t + "' is longer than 16 characters"};
-  }
-  for (const char c : t) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '\\') return {std::nullopt, "AE title '" + t + "' contains a backslash"};
-    if (u < 0x20 || u >= 0x7f) {
-      return {std::nullopt, "AE title contains a control or non-ASCII character"};
-    }
-  }
-  return {t, {}};
-}
-
 Parsed<std::string> parseLogLevel(std::string_view text) {
   std::string t = trim(text);
   std::transform(t.begin(), t.end(), t.begin(),
@@ -89,27 +65,6 @@ Parsed<std::string> parseLogLevel(std::string_view text) {
   return {std::nullopt, "'" + std::string(text) +
                             "' is not a log level (trace, debug, info, warning, error, "
                             "critical, off)"};
-}
-
-bool isValidUid(std::string_view text) {
-  if (text.empty() || text.size() > 64) return false;
-  std::size_t component_start = 0;
-  for (std::size_t i = 0; i <= text.size(); ++i) {
-    if (i == text.size() || text[i] == '.') {
-      const std::size_t len = i - component_start;
-      if (len == 0) return false;
-      component_start = i + 1;
-    } else if (text[i] < '0' || text[i] > '9') {
-      return false;
-    }
-  }
-  return true;
-}
-
-Parsed<std::string> parseUid(std::string_view text) {
-  const std::string t = trim(text);
-  if (!isValidUid(t)) return {std::nullopt, "'" + t + "' is not a valid DICOM UID"};
-  return {t, {}};
 }
 
 }  // namespace gateway::config

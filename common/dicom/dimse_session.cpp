@@ -8,9 +8,9 @@
 #include <cctype>
 #include <functional>
 
-#include "common/config/value_parsers.h"
 #include "common/dicom/command_reader.h"
 #include "common/dicom/dimse_status.h"
+#include "common/dicom_values/value_checks.h"
 #include "common/logging/peer_text.h"
 
 namespace gateway::dicom {
@@ -61,7 +61,7 @@ void copyUid(char* target, std::size_t size, const std::string& uid) {
 }
 
 // A UID we may echo back in a response field: valid, at most 64 characters.
-bool echoable(const std::string& uid) { return config::isValidUid(uid); }
+bool echoable(const std::string& uid) { return dicom_values::isValidUid(uid); }
 
 }  // namespace
 
@@ -256,7 +256,7 @@ OFCondition DimseSession::store(const DimseCommand& command) {
     return refuse(DimseReply::failure(status::kCannotUnderstand,
                                       "Affected SOP Instance UID longer than 64 characters"));
   }
-  if (!config::isValidUid(request.sop_instance_uid)) {
+  if (!dicom_values::isValidUid(request.sop_instance_uid)) {
     return refuse(DimseReply::failure(status::kCannotUnderstand,
                                       "Affected SOP Instance UID is not a valid UID"));
   }
@@ -486,7 +486,7 @@ OFCondition DimseSession::normalized(const DimseCommand& command) {
   if (cond.bad()) return cond;
   request.dataset = dataset.get();
   if (!refused && (request.sop_instance_given || field != DIMSE_N_CREATE_RQ) &&
-      !config::isValidUid(request.sop_instance_uid)) {
+      !dicom_values::isValidUid(request.sop_instance_uid)) {
     // Never renamed, never guessed: an instance the peer cannot name back is refused.
     refused = true;
     outcome.reply = DimseReply::failure(status::kInvalidObjectInstance,

@@ -20,6 +20,14 @@ TlsClientSettings selfCallTls(const config::TlsSettings& tls) {
   return settings;
 }
 
+TlsClientSettings remoteCallTls(const config::TlsSettings& tls) {
+  TlsClientSettings settings;
+  settings.trust = tls.ca;
+  settings.cert = tls.cert;
+  settings.key = tls.key;
+  return settings;
+}
+
 std::unique_ptr<DcmTransportLayer> makeClientTransport(const TlsClientSettings& settings) {
   auto layer = std::make_unique<DcmTLSTransportLayer>(NET_REQUESTOR, nullptr, OFTrue);
   applyBcp195Profile(*layer);

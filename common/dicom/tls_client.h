@@ -25,6 +25,11 @@ struct TlsClientSettings {
 // the gateway's certificate, so they pass a TLS port that requires client certificates.
 TlsClientSettings selfCallTls(const config::TlsSettings& tls);
 
+// The callers of other AEs (commitment reports, C-MOVE destinations, forwarding) to a known
+// AE with `tls`: they trust tls.ca only (empty: the call fails, it cannot be verified) and
+// present the gateway's certificate.
+TlsClientSettings remoteCallTls(const config::TlsSettings& tls);
+
 // A BCP 195 (non-downgrading) requestor transport layer: TLS 1.2 or 1.3, the profile's
 // cipher suites, the server's certificate required and verified against `settings.trust`.
 // Throws std::runtime_error naming the file at fault.

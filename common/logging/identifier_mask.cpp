@@ -1,11 +1,12 @@
 #include "common/logging/identifier_mask.h"
 
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include <array>
 #include <cstdio>
-#include <mutex>
+#include <ctime>
+
+#include "common/crypto/sha256.h"
 
 namespace gateway::logging {
 namespace {
@@ -31,11 +32,8 @@ const std::array<unsigned char, 32>& processKey() {
 
 std::string maskIdentifier(std::string_view value) {
   if (value.empty()) return "-";
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
   const auto& key = processKey();
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(value.data()), value.size(), digest, &length);
+  const auto digest = crypto::hmacSha256(key.data(), key.size(), value);
   char token[16];
   std::snprintf(token, sizeof(token), "~%02x%02x%02x%02x", digest[0], digest[1], digest[2],
                 digest[3]);

@@ -4,16 +4,16 @@
 #include <dcmtk/dcmnet/scu.h>
 
 #include <cstdio>
-#include <ctime>
 #include <utility>
 
 #include "common/dicom/find_client.h"
 #include "common/dicom/mpps_client.h"
 #include "common/dicom/scu_setup.h"
+#include "common/dicom_values/current_date.h"
+#include "common/dicom_values/uid_generator.h"
 #include "common/logging/identifier_mask.h"
 #include "common/logging/logging.h"
 #include "services/emulator/mpps_datasets.h"
-#include "services/emulator/uid_generator.h"
 
 namespace gateway::emulator {
 namespace {
@@ -21,18 +21,6 @@ namespace {
 constexpr const char* kScheduled = "SCHEDULED";
 constexpr const char* kCompleted = "COMPLETED";
 constexpr const char* kDiscontinued = "DISCONTINUED";
-
-// Local date and time as DICOM DA and TM.
-std::pair<std::string, std::string> localNow() {
-  const std::time_t now = std::time(nullptr);
-  std::tm local{};
-  localtime_r(&now, &local);
-  char date[16];
-  char time[16];
-  std::strftime(date, sizeof(date), "%Y%m%d", &local);
-  std::strftime(time, sizeof(time), "%H%M%S", &local);
-  return {date, time};
-}
 
 std::string hexStatus(Uint16 status) {
   char text[16];
@@ -83,7 +71,7 @@ ModalityEmulator::ModalityEmulator(EmulatorOptions options) : options_(std::move
 
 PassReport ModalityEmulator::runPass(const std::function<bool()>& stop_requested) {
   PassReport report;
-  const std::string date = options_.date.empty() ? localNow().first : options_.date;
+  const std::string date = options_.date.empty() ? dicom_values::currentDate() : options_.date;
   auto query = buildWorklistQuery(date, options_.station_aet);
   auto find =
       dicom::sendFind(options_.host, options_.mwl_port, options_.calling_aet, options_.mwl_aet,
@@ -123,8 +111,8 @@ ItemReport ModalityEmulator::perform(const ScheduledStep& step) {
   report.accession_number = step.accession_number;
   report.step_id = step.step_id;
   report.station_aet = step.station_aet;
-  report.performed_step_uid = newUid();
-  const auto [start_date, start_time] = localNow();
+  report.performed_step_uid = dicom_values::generateUid();
+  const auto [start_date, start_time] = dicom_values::currentDateAndTime();
 
   PerformedStep performed;
   performed.sop_instance_uid = report.performed_step_uid;
@@ -151,7 +139,7 @@ ItemReport ModalityEmulator::perform(const ScheduledStep& step) {
 
   // 2. The four views, to the PACS.
   Acquisition acquisition;
-  acquisition.series_instance_uid = newUid();
+  acquisition.series_instance_uid = dicom_values::generateUid();
   acquisition.date = start_date;
   acquisition.time = start_time;
   acquisition.performed_step_id = performed.id;
@@ -171,7 +159,7 @@ ItemReport ModalityEmulator::perform(const ScheduledStep& step) {
     series.retrieve_aet = options_.pacs_aet;
     series.sop_class_uid = UID_DigitalMammographyXRayImageStorageForPresentation;
     series.sop_instance_uids = report.stored_sop_instance_uids;
-    const auto [end_date, end_time] = localNow();
+    const auto [end_date, end_time] = dicom_values::currentDateAndTime();
     auto modifications =
         buildFinal(report.final_status, end_date, end_time, series, hasNonAscii(step));
     dicom::MppsClient mpps(options_.host, options_.mwl_port, options_.calling_aet, options_.mwl_aet,

@@ -6,12 +6,16 @@
 
 #include <algorithm>
 
-#include "services/emulator/uid_generator.h"
+#include "common/dicom_values/uid_generator.h"
 
 namespace gateway::emulator {
 namespace {
 
 constexpr const char* kManufacturer = "Screening Gateway Emulator";
+// SNOMED CT concept IDs under the designator "SCT" (PS3.16 Table 8-1); "SRT" with its
+// SNOMED RT codes is deprecated, and validators warn about it.
+constexpr const char* kSnomedCt = "SCT";
+constexpr const char* kBreastCode = "76752008";  // Breast (SNOMED RT T-04000)
 
 void put(DcmItem& item, const DcmTagKey& tag, const std::string& value) {
   // Empty values are still sent: type 2 attributes must be present.
@@ -129,12 +133,14 @@ std::unique_ptr<DcmDataset> buildImage(const ScheduledStep& step, const Acquisit
   d.putAndInsertString(DCM_BodyPartExamined, "BREAST");
   d.putAndInsertString(DCM_OrganExposed, "BREAST");
   d.putAndInsertString(DCM_PositionerType, "MAMMOGRAPHIC");
-  putCode(d, DCM_ViewCodeSequence, view.code_value, "SRT", view.code_meaning);
+  putCode(d, DCM_ViewCodeSequence, view.code_value, kSnomedCt, view.code_meaning);
   DcmItem* view_code = nullptr;
   if (d.findAndGetSequenceItem(DCM_ViewCodeSequence, view_code, 0).good()) {
     view_code->insertEmptyElement(DCM_ViewModifierCodeSequence);  // type 2: no modifier
   }
-  putCode(d, DCM_AnatomicRegionSequence, "T-04000", "SRT", "Breast");
+  putCode(d, DCM_AnatomicRegionSequence, kBreastCode, kSnomedCt, "Breast");
+  // Acquisition Context: type 2, and this emulator has no context to describe.
+  d.insertEmptyElement(DCM_AcquisitionContextSequence);
   d.putAndInsertString(DCM_BurnedInAnnotation, "NO");
   d.putAndInsertString(DCM_RecognizableVisualFeatures, "NO");
   d.putAndInsertString(DCM_BreastImplantPresent, "NO");
@@ -170,12 +176,12 @@ std::unique_ptr<DcmDataset> buildImage(const ScheduledStep& step, const Acquisit
 }  // namespace
 
 const std::vector<ScreeningView>& screeningViews() {
-  // SNOMED codes of CID 4014 (View for Mammography), as the SRT scheme names them.
+  // SNOMED CT codes of CID 4014 (View for Mammography).
   static const std::vector<ScreeningView> kViews = {
-      {"LCC", "L", "CC", "R-10242", "cranio-caudal", "A\\R"},
-      {"LMLO", "L", "MLO", "R-10226", "medio-lateral oblique", "A\\FR"},
-      {"RCC", "R", "CC", "R-10242", "cranio-caudal", "P\\L"},
-      {"RMLO", "R", "MLO", "R-10226", "medio-lateral oblique", "P\\FL"},
+      {"LCC", "L", "CC", "399162004", "cranio-caudal", "A\\R"},
+      {"LMLO", "L", "MLO", "399368009", "medio-lateral oblique", "A\\FR"},
+      {"RCC", "R", "CC", "399162004", "cranio-caudal", "P\\L"},
+      {"RMLO", "R", "MLO", "399368009", "medio-lateral oblique", "P\\FL"},
   };
   return kViews;
 }
@@ -187,7 +193,7 @@ std::vector<ScreeningImage> buildScreeningImages(const ScheduledStep& step,
   for (const ScreeningView& view : screeningViews()) {
     ScreeningImage image;
     image.view = &view;
-    image.sop_instance_uid = newUid();
+    image.sop_instance_uid = dicom_values::generateUid();
     image.dataset = buildImage(step, acquisition, view, ++instance_number, image.sop_instance_uid);
     images.push_back(std::move(image));
   }

@@ -28,7 +28,7 @@ struct ScreeningView {
   const char* name;           // "LCC"
   const char* laterality;     // Image Laterality: "L" or "R"
   const char* view_position;  // View Position: "CC" or "MLO"
-  const char* code_value;     // View Code Sequence (SNOMED, scheme SRT)
+  const char* code_value;     // View Code Sequence (SNOMED CT, scheme SCT)
   const char* code_meaning;
   const char* patient_orientation;  // row\column direction, chest wall opposite the first
 };

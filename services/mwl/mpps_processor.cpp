@@ -1,6 +1,8 @@
 #include "services/mwl/mpps_processor.h"
 
-#include <SQLiteCpp/Statement.h>
+#include "common/dicom/dataset_codec.h"
+#include "common/dicom/dimse_status.h"
+
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcistrmb.h>
 #include <dcmtk/dcmdata/dcostrmb.h>
@@ -8,13 +10,12 @@
 
 #include <vector>
 
-#include "common/db/database.h"
 #include "services/mwl/worklist_item.h"
 
 namespace gateway::mwl {
 namespace {
 
-namespace st = mpps_status;
+namespace st = dicom::status;
 
 std::string textOf(DcmItem& item, const DcmTagKey& tag) {
   OFString value;
@@ -82,35 +83,9 @@ ScheduledRef scheduledRef(DcmItem& dataset) {
 
 }  // namespace
 
-std::string encodeDataset(DcmDataset& dataset) {
-  const Uint32 length = dataset.calcElementLength(EXS_LittleEndianExplicit, EET_ExplicitLength);
-  std::string bytes(length + 64, '\0');
-  DcmOutputBufferStream stream(bytes.data(), static_cast<offile_off_t>(bytes.size()));
-  dataset.transferInit();
-  const OFCondition cond =
-      dataset.write(stream, EXS_LittleEndianExplicit, EET_ExplicitLength, nullptr);
-  dataset.transferEnd();
-  if (cond.bad()) throw std::runtime_error(std::string("cannot encode dataset: ") + cond.text());
-  void* buffer = nullptr;
-  offile_off_t written = 0;
-  stream.flushBuffer(buffer, written);
-  bytes.resize(static_cast<std::size_t>(written));
-  return bytes;
-}
 
-std::unique_ptr<DcmDataset> decodeDataset(const std::string& bytes) {
-  auto dataset = std::make_unique<DcmDataset>();
-  DcmInputBufferStream stream;
-  stream.setBuffer(bytes.data(), static_cast<offile_off_t>(bytes.size()));
-  stream.setEos();
-  dataset->transferInit();
-  const OFCondition cond = dataset->read(stream, EXS_LittleEndianExplicit);
-  dataset->transferEnd();
-  if (cond.bad()) throw std::runtime_error(std::string("cannot decode dataset: ") + cond.text());
-  return dataset;
-}
-
-MppsProcessor::MppsProcessor(WorklistStore& store) : store_(store) {}
+MppsProcessor::MppsProcessor(WorklistStore& store, const WorklistLifecycle& lifecycle)
+    : store_(store), lifecycle_(lifecycle) {}
 
 MppsOutcome MppsProcessor::create(const std::string& uid, DcmDataset& attributes,
                                   const std::string& calling_aet) {
@@ -142,75 +117,53 @@ MppsOutcome MppsProcessor::create(const std::string& uid, DcmDataset& attributes
   }
 
   const ScheduledRef ref = scheduledRef(attributes);
-  const std::string patient_id = textOf(attributes, DCM_PatientID);
-  const std::string start_date = textOf(attributes, DCM_PerformedProcedureStepStartDate);
-  const std::string bytes = encodeDataset(attributes);
+  PerformedStep step;
+  step.sop_instance_uid = uid;
+  step.status = kInProgress;
+  step.accession_number = ref.accession;
+  step.scheduled_step_id = ref.step_id;
+  step.study_instance_uid = ref.study_uid;
+  step.patient_id = textOf(attributes, DCM_PatientID);
+  step.performed_station_aet = textOf(attributes, DCM_PerformedStationAETitle);
+  step.performed_step_id = textOf(attributes, DCM_PerformedProcedureStepID);
+  step.start_date = textOf(attributes, DCM_PerformedProcedureStepStartDate);
+  step.start_time = textOf(attributes, DCM_PerformedProcedureStepStartTime);
+  step.calling_aet = calling_aet;
+  step.attributes = dicom::encodeDataset(attributes);
 
-  MppsOutcome outcome;
-  outcome.step_status = kInProgress;
-  std::lock_guard lock(store_.mutex());
-  SQLite::Database& db = store_.database();
-  auto transaction = db::beginImmediate(db);
-  {
-    SQLite::Statement exists(db,
-                             "SELECT 1 FROM performed_procedure_steps WHERE sop_instance_uid = ?");
-    exists.bind(1, uid);
-    if (exists.executeStep()) {
-      return failure(st::kDuplicateSopInstance, "MPPS instance " + uid + " already exists");
-    }
+  auto transaction = store_.beginWrite();
+  if (transaction.findStep(uid)) {
+    return failure(st::kDuplicateSopInstance, "MPPS instance " + uid + " already exists");
   }
   // Link: the accession number first; without one, the only open item for this patient on
   // the step's start date.
   if (!ref.accession.empty()) {
-    SQLite::Statement item(db, "SELECT 1 FROM worklist_items WHERE accession_number = ?");
-    item.bind(1, ref.accession);
-    if (item.executeStep()) {
-      outcome.linked_accession = ref.accession;
-      outcome.link_rule = "accession";
+    if (transaction.itemStatus(ref.accession)) {
+      step.linked_accession = ref.accession;
+      step.link_rule = "accession";
     }
-  } else if (!patient_id.empty() && !start_date.empty()) {
-    SQLite::Statement item(db,
-                           "SELECT accession_number FROM worklist_items WHERE patient_id = ? AND "
-                           "scheduled_date = ? AND status IN ('SCHEDULED', 'IN PROGRESS')");
-    item.bind(1, patient_id);
-    item.bind(2, start_date);
-    std::vector<std::string> found;
-    while (item.executeStep()) found.push_back(item.getColumn(0).getString());
+  } else if (!step.patient_id.empty() && !step.start_date.empty()) {
+    CandidateFilter open;
+    open.patient_id = step.patient_id;
+    open.date_from = step.start_date;
+    open.date_to = step.start_date;
+    open.statuses = {kScheduled, kInProgress};
+    const auto found = transaction.candidates(open);
     if (found.size() == 1) {
-      outcome.linked_accession = found[0];
-      outcome.link_rule = "patient+date";
+      step.linked_accession = found[0].accession_number;
+      step.link_rule = "patient+date";
     }
   }
-  if (outcome.link_rule.empty()) outcome.link_rule = "none";
+  if (step.link_rule.empty()) step.link_rule = "none";
+  transaction.insertStep(step);
 
-  SQLite::Statement insert(
-      db,
-      "INSERT INTO performed_procedure_steps (sop_instance_uid, status, accession_number, "
-      "scheduled_step_id, study_instance_uid, patient_id, performed_station_aet, "
-      "performed_step_id, start_date, start_time, calling_aet, linked_accession, link_rule, "
-      "attributes) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-  insert.bind(1, uid);
-  insert.bind(2, std::string(kInProgress));
-  insert.bind(3, ref.accession);
-  insert.bind(4, ref.step_id);
-  insert.bind(5, ref.study_uid);
-  insert.bind(6, patient_id);
-  insert.bind(7, textOf(attributes, DCM_PerformedStationAETitle));
-  insert.bind(8, textOf(attributes, DCM_PerformedProcedureStepID));
-  insert.bind(9, start_date);
-  insert.bind(10, textOf(attributes, DCM_PerformedProcedureStepStartTime));
-  insert.bind(11, calling_aet);
-  if (outcome.linked_accession.empty()) {
-    insert.bind(12);
-  } else {
-    insert.bind(12, outcome.linked_accession);
-  }
-  insert.bind(13, outcome.link_rule);
-  insert.bind(14, bytes.data(), static_cast<int>(bytes.size()));
-  insert.exec();
-  if (!outcome.linked_accession.empty()) {
-    outcome.transition = applyTransition(db, outcome.linked_accession, kInProgress,
-                                         "MPPS N-CREATE " + uid + " from " + calling_aet, uid);
+  MppsOutcome outcome;
+  outcome.step_status = step.status;
+  outcome.linked_accession = step.linked_accession;
+  outcome.link_rule = step.link_rule;
+  if (!step.linked_accession.empty()) {
+    outcome.transition = lifecycle_.advance(transaction, step.linked_accession, kInProgress,
+                                            "MPPS N-CREATE " + uid + " from " + calling_aet, uid);
   }
   transaction.commit();
   outcome.attributes = std::make_unique<DcmDataset>(attributes);
@@ -225,91 +178,38 @@ MppsOutcome MppsProcessor::set(const std::string& uid, DcmDataset& modifications
                    "'" + new_status + "' is not IN PROGRESS, COMPLETED or DISCONTINUED",
                    {DCM_PerformedProcedureStepStatus});
   }
-  std::lock_guard lock(store_.mutex());
-  SQLite::Database& db = store_.database();
-  auto transaction = db::beginImmediate(db);
-  SQLite::Statement read(db,
-                         "SELECT status, attributes, linked_accession FROM "
-                         "performed_procedure_steps WHERE sop_instance_uid = ?");
-  read.bind(1, uid);
-  if (!read.executeStep()) {
-    return failure(st::kNoSuchObjectInstance, "no MPPS instance " + uid);
-  }
-  const std::string old_status = read.getColumn(0).getString();
-  const auto blob = read.getColumn(1);
-  const std::string bytes(static_cast<const char*>(blob.getBlob()),
-                          static_cast<std::size_t>(blob.getBytes()));
-  const std::string linked = read.isColumnNull(2) ? std::string() : read.getColumn(2).getString();
-  read.reset();
-  if (isFinalStatus(old_status)) {
-    return failure(st::kProcessingFailure, "performed procedure step is already " + old_status);
+  auto transaction = store_.beginWrite();
+  auto step = transaction.findStep(uid);
+  if (!step) return failure(st::kNoSuchObjectInstance, "no MPPS instance " + uid);
+  if (isFinalStatus(step->status)) {
+    return failure(st::kProcessingFailure, "performed procedure step is already " + step->status);
   }
 
-  auto stored = decodeDataset(bytes);
+  // The modification list replaces the attributes it names; the rest of the step stays.
+  auto stored = dicom::decodeDataset(step->attributes);
   for (unsigned long i = 0; i < modifications.card(); ++i) {
     DcmElement* element = modifications.getElement(i);
     stored->findAndDeleteElement(element->getTag());
     stored->insert(OFstatic_cast(DcmElement*, element->clone()), OFTrue);
   }
-  const std::string status = new_status.empty() ? old_status : new_status;
-  const std::string updated = encodeDataset(*stored);
-  SQLite::Statement update(
-      db,
-      "UPDATE performed_procedure_steps SET status = ?, end_date = ?, end_time = ?, "
-      "discontinuation_reason = ?, attributes = ?, updated_at = CURRENT_TIMESTAMP "
-      "WHERE sop_instance_uid = ?");
-  update.bind(1, status);
-  update.bind(2, textOf(*stored, DCM_PerformedProcedureStepEndDate));
-  update.bind(3, textOf(*stored, DCM_PerformedProcedureStepEndTime));
-  update.bind(4, discontinuationReason(*stored));
-  update.bind(5, updated.data(), static_cast<int>(updated.size()));
-  update.bind(6, uid);
-  update.exec();
+  if (!new_status.empty()) step->status = new_status;
+  step->end_date = textOf(*stored, DCM_PerformedProcedureStepEndDate);
+  step->end_time = textOf(*stored, DCM_PerformedProcedureStepEndTime);
+  step->discontinuation_reason = discontinuationReason(*stored);
+  step->attributes = dicom::encodeDataset(*stored);
+  transaction.updateStep(*step);
 
   MppsOutcome outcome;
-  outcome.step_status = status;
-  outcome.linked_accession = linked;
-  if (!linked.empty() && isFinalStatus(status)) {
-    outcome.transition = applyTransition(
-        db, linked, status, "MPPS N-SET " + status + " " + uid + " from " + calling_aet, uid);
+  outcome.step_status = step->status;
+  outcome.linked_accession = step->linked_accession;
+  if (!step->linked_accession.empty() && isFinalStatus(step->status)) {
+    outcome.transition =
+        lifecycle_.advance(transaction, step->linked_accession, step->status,
+                           "MPPS N-SET " + step->status + " " + uid + " from " + calling_aet, uid);
   }
   transaction.commit();
   outcome.attributes = std::make_unique<DcmDataset>(modifications);
   return outcome;
-}
-
-TransitionResult MppsProcessor::imageStored(const std::string& accession,
-                                            const std::string& sop_instance_uid) {
-  std::lock_guard lock(store_.mutex());
-  SQLite::Database& db = store_.database();
-  {
-    // Most images belong to an item already in progress: read before taking the write lock.
-    SQLite::Statement read(db, "SELECT status FROM worklist_items WHERE accession_number = ?");
-    read.bind(1, accession);
-    if (!read.executeStep()) return TransitionResult::kNoItem;
-    if (read.getColumn(0).getString() != kScheduled) return TransitionResult::kUnchanged;
-  }
-  auto transaction = db::beginImmediate(db);
-  const auto result =
-      applyTransition(db, accession, kInProgress, "image stored " + sop_instance_uid);
-  transaction.commit();
-  return result;
-}
-
-bool MppsProcessor::hasItem(const std::string& accession) {
-  std::lock_guard lock(store_.mutex());
-  SQLite::Statement read(store_.database(),
-                         "SELECT 1 FROM worklist_items WHERE accession_number = ?");
-  read.bind(1, accession);
-  return read.executeStep();
-}
-
-std::string MppsProcessor::stepStatus(const std::string& uid) {
-  std::lock_guard lock(store_.mutex());
-  SQLite::Statement read(store_.database(),
-                         "SELECT status FROM performed_procedure_steps WHERE sop_instance_uid = ?");
-  read.bind(1, uid);
-  return read.executeStep() ? read.getColumn(0).getString() : std::string();
 }
 
 }  // namespace gateway::mwl

@@ -8,23 +8,14 @@
 #include <string>
 #include <vector>
 
+#include "common/dicom/dimse_status.h"
 #include "services/mwl/worklist_lifecycle.h"
 #include "services/mwl/worklist_store.h"
 
 namespace gateway::mwl {
 
-// DIMSE statuses of the MPPS service (PS3.4 F.7, PS3.7 C).
-namespace mpps_status {
-inline constexpr std::uint16_t kSuccess = 0x0000;
-inline constexpr std::uint16_t kInvalidAttributeValue = 0x0106;
-inline constexpr std::uint16_t kProcessingFailure = 0x0110;
-inline constexpr std::uint16_t kDuplicateSopInstance = 0x0111;
-inline constexpr std::uint16_t kNoSuchObjectInstance = 0x0112;
-inline constexpr std::uint16_t kMissingAttribute = 0x0120;
-}  // namespace mpps_status
-
 struct MppsOutcome {
-  std::uint16_t status = mpps_status::kSuccess;
+  std::uint16_t status = dicom::status::kSuccess;
   std::string comment;                     // Error Comment when failing
   std::vector<DcmTagKey> offending;        // Attribute Identifier List when failing
   std::unique_ptr<DcmDataset> attributes;  // attribute list for the response
@@ -34,32 +25,22 @@ struct MppsOutcome {
   TransitionResult transition = TransitionResult::kUnchanged;
 };
 
-// Modality Performed Procedure Step, without the network: N-CREATE and N-SET decided and
-// recorded in the worklist database, each in one transaction with the worklist item's
-// status change. Also records images stored for an accession (the PACS side of the life
-// cycle). Thread-safe through the store's lock.
+// Modality Performed Procedure Step, without the network: decides N-CREATE and N-SET
+// (PS3.4 F.7, ADR 0007) and records each in one worklist transaction together with the
+// item's status change, which the life cycle applies. Thread-safe through the store.
 class MppsProcessor {
  public:
-  explicit MppsProcessor(WorklistStore& store);
+  MppsProcessor(WorklistStore& store, const WorklistLifecycle& lifecycle);
 
   MppsOutcome create(const std::string& sop_instance_uid, DcmDataset& attributes,
                      const std::string& calling_aet);
   MppsOutcome set(const std::string& sop_instance_uid, DcmDataset& modifications,
                   const std::string& calling_aet);
 
-  // An image with this accession number was stored: SCHEDULED -> IN PROGRESS.
-  TransitionResult imageStored(const std::string& accession, const std::string& sop_instance_uid);
-  bool hasItem(const std::string& accession);
-
-  // The stored step's status ("" when unknown): tests and admin tools.
-  std::string stepStatus(const std::string& sop_instance_uid);
-
  private:
   WorklistStore& store_;
+  const WorklistLifecycle& lifecycle_;
 };
 
-// A dataset as bytes (explicit VR little endian) and back, for the attributes column.
-std::string encodeDataset(DcmDataset& dataset);
-std::unique_ptr<DcmDataset> decodeDataset(const std::string& bytes);
 
 }  // namespace gateway::mwl

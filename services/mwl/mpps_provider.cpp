@@ -4,8 +4,8 @@
 #include <dcmtk/dcmnet/dimse.h>
 
 #include "common/dicom/dimse_status.h"
+#include "common/dicom_values/uid_generator.h"
 #include "common/logging/logging.h"
-#include "services/mwl/worklist_validation.h"
 
 namespace gateway::mwl {
 namespace {
@@ -40,7 +40,8 @@ dicom::NReply MppsProvider::handle(const dicom::NRequest& request) {
   }
   if (request.command_field == DIMSE_N_CREATE_RQ) {
     // The SCU normally names the instance; when it does not, we assign the UID (PS3.7 10.1.5).
-    const std::string uid = request.sop_instance_given ? request.sop_instance_uid : generateUid();
+    const std::string uid =
+        request.sop_instance_given ? request.sop_instance_uid : dicom_values::generateUid();
     auto out = fromOutcome(processor_.create(uid, *request.dataset, context_.calling_aet), uid);
     if (out.reply.status == status::kSuccess &&
         out.reply.log_fields.find("rule=none") != std::string::npos) {

@@ -26,8 +26,8 @@ class WorklistAssociationHandler : public dicom::AssociationHandler {
 
 }  // namespace
 
-MwlScp::MwlScp(const config::MwlSettings& settings, WorklistStore& store)
-    : settings_(settings), store_(store), mpps_(store) {}
+MwlScp::MwlScp(const config::MwlSettings& settings, WorklistStore& store, MppsProcessor& mpps)
+    : settings_(settings), store_(store), mpps_(mpps) {}
 
 std::vector<dicom::OfferedSyntax> MwlScp::abstractSyntaxes() const {
   return {{UID_FINDModalityWorklistInformationModel, config::AeService::kWorklist},

@@ -16,18 +16,18 @@ namespace gateway::mwl {
 // runs on worker threads; the store and the processor are thread-safe.
 class MwlScp : public dicom::DicomService {
  public:
-  MwlScp(const config::MwlSettings& settings, WorklistStore& store);
+  // `store` answers the queries; `mpps` decides N-CREATE and N-SET. Both outlive the SCP.
+  MwlScp(const config::MwlSettings& settings, WorklistStore& store, MppsProcessor& mpps);
 
   std::vector<dicom::OfferedSyntax> abstractSyntaxes() const override;
   std::vector<std::string> transferSyntaxes() const override;
   std::unique_ptr<dicom::AssociationHandler> createHandler(
       const dicom::AssociationContext& context) override;
-  MppsProcessor& mpps() { return mpps_; }
 
  private:
   const config::MwlSettings& settings_;
   WorklistStore& store_;
-  MppsProcessor mpps_;
+  MppsProcessor& mpps_;
 };
 
 }  // namespace gateway::mwl

@@ -7,7 +7,9 @@ namespace gateway::mwl {
 MwlService::MwlService(const config::GatewayConfig& config,
                        std::optional<std::uint16_t> port_override)
     : store_(std::make_unique<WorklistStore>(config.mwl.db_path)),
-      scp_(std::make_unique<MwlScp>(config.mwl, *store_)) {
+      lifecycle_(std::make_unique<WorklistLifecycle>(*store_)),
+      mpps_(std::make_unique<MppsProcessor>(*store_, *lifecycle_)),
+      scp_(std::make_unique<MwlScp>(config.mwl, *store_, *mpps_)) {
   ports_ = std::make_unique<dicom::ServicePorts>(config, dicom::portsOf("mwl", config.mwl), *scp_,
                                                  *logging::mwl(), port_override);
 }

@@ -8,6 +8,7 @@
 
 #include "common/dicom/dimse_status.h"
 #include "common/logging/identifier_mask.h"
+#include "common/text/utf8.h"
 #include "services/mwl/worklist_query.h"
 #include "services/mwl/worklist_response.h"
 
@@ -16,23 +17,6 @@ namespace {
 
 namespace status = dicom::status;
 using dicom::DimseReply;
-
-bool isValidUtf8(const std::string& s) {
-  for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    const std::size_t extra = c < 0x80           ? 0
-                              : (c >> 5) == 0x6  ? 1
-                              : (c >> 4) == 0xe  ? 2
-                              : (c >> 3) == 0x1e ? 3
-                                                 : 9;
-    if (extra == 9 || (extra > 0 && i + extra >= s.size())) return false;
-    for (std::size_t k = 1; k <= extra; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return false;
-    }
-    i += extra + 1;
-  }
-  return true;
-}
 
 // The first attribute (depth first) whose text is not valid UTF-8. The identifier has passed
 // the edge's depth limit, so the recursion is bounded.
@@ -46,7 +30,9 @@ std::optional<DcmTagKey> firstInvalidUtf8(DcmItem& item) {
     } else if (element->isAffectedBySpecificCharacterSet()) {
       OFString value;
       element->getOFStringArray(value);
-      if (!isValidUtf8(std::string(value.c_str(), value.length()))) return element->getTag();
+      if (!text::isValidUtf8(std::string_view(value.c_str(), value.length()))) {
+        return element->getTag();
+      }
     }
   }
   return std::nullopt;

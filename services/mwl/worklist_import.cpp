@@ -1,14 +1,14 @@
 #include "services/mwl/worklist_import.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <cctype>
 #include <map>
 #include <set>
+#include <utility>
 
 #include "common/config/value_parsers.h"
 #include "services/mwl/csv_reader.h"
+#include "services/mwl/import_document.h"
 #include "services/mwl/worklist_validation.h"
 
 namespace gateway::mwl {
@@ -103,92 +103,93 @@ ParsedFile parseCsvFile(std::string_view text) {
   return out;
 }
 
-std::size_t lineOf(const YAML::Mark& mark) {
-  return mark.is_null() || mark.line < 0 ? 0 : static_cast<std::size_t>(mark.line) + 1;
+ImportEntry* findEntry(ImportNode& map, std::string_view key) {
+  for (auto& entry : map.entries) {
+    if (entry.key_is_text && entry.key == key) return &entry;
+  }
+  return nullptr;
 }
-std::size_t lineOf(const YAML::Node& node) { return lineOf(node.Mark()); }
 
-ParsedFile parseYamlFile(std::string_view text, ImportFormat format) {
+// YAML and JSON files: the document's structure is checked here, once for both formats.
+ParsedFile parseDocumentFile(std::string_view text, ImportFormat format) {
   ParsedFile out;
-  const char* kind = format == ImportFormat::kJson ? "JSON" : "YAML";
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-  YAML::Node loaded;
-  try {
-    loaded = YAML::Load(std::string(text));
-  } catch (const YAML::Exception& e) {
-    out.errors.push_back({0, lineOf(e.mark), "", std::string("not valid ") + kind + ": " + e.msg});
+  const bool json = format == ImportFormat::kJson;
+  ImportDocument document = json ? readJsonDocument(text) : readYamlDocument(text);
+  if (!document.error.empty()) {
+    out.errors.push_back({0, document.error_line, "", std::move(document.error)});
     return out;
   }
-  // Const from here on: a non-const operator[] would add the key it looks up.
-  const YAML::Node root = loaded;
-  const std::string expected = format == ImportFormat::kJson
+  ImportNode& root = document.root;
+  const std::string expected = json
                                    ? "expected a list of objects, or an object {\"items\": [...]}"
                                    : "expected a list of mappings, or a mapping with the key items";
-  if (root.IsNull()) {
+  if (root.kind == ImportNode::Kind::kNull) {
     out.errors.push_back({0, 0, "", "the file is empty: " + expected});
     return out;
   }
-  if (root.IsMap()) {
-    if (!root["items"]) {
-      const bool looks_like_item = root["accession_number"] || root["patient_id"];
+  ImportNode* list = &root;
+  if (root.kind == ImportNode::Kind::kMap) {
+    ImportEntry* items = findEntry(root, "items");
+    if (items == nullptr) {
+      const bool looks_like_item = findEntry(root, "accession_number") != nullptr ||
+                                   findEntry(root, "patient_id") != nullptr;
       out.errors.push_back(
-          {0, lineOf(root), "",
+          {0, root.line, "",
            (looks_like_item ? "the top level is a single item: " : "") + expected});
       return out;
     }
-    for (const auto& entry : root) {
-      const std::string key = entry.first.IsScalar() ? entry.first.Scalar() : std::string();
-      if (key != "items") {
+    for (const auto& entry : root.entries) {
+      if (entry.key != "items") {
         out.errors.push_back(
-            {0, lineOf(entry.first), "", "unknown top-level key '" + key + "': " + expected});
+            {0, entry.key_line, "", "unknown top-level key '" + entry.key + "': " + expected});
       }
     }
+    list = &items->value;
   }
-  const YAML::Node list = root.IsMap() ? root["items"] : root;
-  if (list.IsNull()) return out;  // `items:` with nothing under it: no items
-  if (!list.IsSequence()) {
-    out.errors.push_back({0, lineOf(list), "", expected});
+  if (list->kind == ImportNode::Kind::kNull) return out;  // `items:` with nothing under it
+  if (list->kind != ImportNode::Kind::kList) {
+    out.errors.push_back({0, list->line, "", expected});
     return out;
   }
 
   std::size_t number = 0;
-  for (const auto& node : list) {
+  for (ImportNode& node : list->elements) {
     ++number;
-    const std::size_t line = lineOf(node);
-    if (!node.IsMap()) {
-      out.errors.push_back({number, line, "",
-                            format == ImportFormat::kJson
-                                ? "is not an object of field names and values"
-                                : "is not a mapping of field names to values"});
+    // Each item's nodes are released once it is read: an import of 100,000 items does not
+    // hold the file's structure and its items at once.
+    const ImportNode element = std::exchange(node, {});
+    if (element.kind != ImportNode::Kind::kMap) {
+      out.errors.push_back({number, element.line, "",
+                            json ? "is not an object of field names and values"
+                                 : "is not a mapping of field names to values"});
       continue;
     }
     ParsedItem parsed;
     parsed.number = number;
-    parsed.line = line;
-    for (const auto& entry : node) {
-      const std::size_t key_line = lineOf(entry.first);
-      if (!entry.first.IsScalar()) {
-        out.errors.push_back({number, key_line, "", "a field name must be plain text"});
+    parsed.line = element.line;
+    for (const auto& entry : element.entries) {
+      if (!entry.key_is_text) {
+        out.errors.push_back({number, entry.key_line, "", "a field name must be plain text"});
         continue;
       }
-      const std::string name = entry.first.Scalar();
-      const WorklistField* field = lookUpField(name, number, key_line, out.errors);
+      const std::string& name = entry.key;
+      const WorklistField* field = lookUpField(name, number, entry.key_line, out.errors);
       if (field == nullptr) continue;
-      if (!parsed.field_lines.emplace(name, key_line).second) {
-        out.errors.push_back({number, key_line, name, "is given twice"});
+      if (!parsed.field_lines.emplace(name, entry.key_line).second) {
+        out.errors.push_back({number, entry.key_line, name, "is given twice"});
         parsed.reported_fields.insert(name);
         continue;
       }
       if (!field->writable) continue;  // set by the database; present in list --json output
-      const YAML::Node& value = entry.second;
-      if (value.IsNull()) continue;
-      if (!value.IsScalar()) {
+      const ImportNode& value = entry.value;
+      if (value.kind == ImportNode::Kind::kNull) continue;
+      if (value.kind != ImportNode::Kind::kScalar) {
         out.errors.push_back(
-            {number, key_line, name, "must be a single value, not a list or mapping"});
+            {number, entry.key_line, name, "must be a single value, not a list or mapping"});
         parsed.reported_fields.insert(name);
         continue;
       }
-      parsed.item.*(field->member) = value.Scalar();
+      parsed.item.*(field->member) = value.text;
     }
     out.items.push_back(std::move(parsed));
   }
@@ -196,7 +197,7 @@ ParsedFile parseYamlFile(std::string_view text, ImportFormat format) {
 }
 
 ParsedFile parseFile(std::string_view text, ImportFormat format) {
-  return format == ImportFormat::kCsv ? parseCsvFile(text) : parseYamlFile(text, format);
+  return format == ImportFormat::kCsv ? parseCsvFile(text) : parseDocumentFile(text, format);
 }
 
 std::string lower(std::string value) {
@@ -205,19 +206,13 @@ std::string lower(std::string value) {
   return value;
 }
 
-void sortErrors(std::vector<ImportError>& errors) {
-  // File-level problems first, then by item: the order a person reads the file in.
-  std::stable_sort(errors.begin(), errors.end(),
-                   [](const ImportError& a, const ImportError& b) { return a.item < b.item; });
-}
-
 WorklistImport toImport(ParsedFile parsed) {
   WorklistImport out;
   for (auto& p : parsed.items) {
     out.items.push_back({std::move(p.item), p.number, p.line, p.study_uid_generated});
   }
   out.errors = std::move(parsed.errors);
-  sortErrors(out.errors);
+  out.sortErrors();
   return out;
 }
 
@@ -256,23 +251,9 @@ std::vector<WorklistItem> WorklistImport::worklistItems() const {
   return out;
 }
 
-std::size_t checkAgainstStore(WorklistImport& import, WorklistStore& store, bool replace) {
-  std::size_t replaced = 0;
-  for (auto& imported : import.items) {
-    if (imported.item.accession_number.empty()) continue;
-    const auto stored = store.find(imported.item.accession_number);
-    if (!stored) continue;
-    if (!replace) {
-      import.errors.push_back({imported.number, imported.line, "accession_number",
-                               "'" + imported.item.accession_number +
-                                   "' is already on the worklist (use --replace to overwrite it)"});
-      continue;
-    }
-    ++replaced;
-    if (imported.study_uid_generated) imported.item.study_instance_uid = stored->study_instance_uid;
-  }
-  sortErrors(import.errors);
-  return replaced;
+void WorklistImport::sortErrors() {
+  std::stable_sort(errors.begin(), errors.end(),
+                   [](const ImportError& a, const ImportError& b) { return a.item < b.item; });
 }
 
 std::string unknownFieldMessage(const std::string& name) {

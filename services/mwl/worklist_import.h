@@ -8,11 +8,10 @@
 #include <vector>
 
 #include "services/mwl/worklist_item.h"
-#include "services/mwl/worklist_store.h"
 
 namespace gateway::mwl {
 
-// The formats `worklist import` reads. JSON is read by the YAML parser (JSON is YAML).
+// The formats `worklist import` reads (import_document.h reads YAML and JSON).
 enum class ImportFormat { kYaml, kJson, kCsv };
 
 // "yaml" (or "yml"), "json", "csv"; nullopt for anything else.
@@ -44,6 +43,8 @@ struct WorklistImport {
   std::vector<ImportError> errors;  // ordered by item, file-level problems first
   bool ok() const { return errors.empty(); }
   std::vector<WorklistItem> worklistItems() const;
+  // File-level problems first, then by item: the order a person reads the file in.
+  void sortErrors();
 };
 
 // Reads items without validating them. Field names are those of worklistFields(); fields
@@ -58,15 +59,9 @@ WorklistImport parseWorklist(std::string_view text, ImportFormat format);
 
 // parseWorklist, then validateAndComplete on every item (errors name item, line and field),
 // then checks that no accession number or Study Instance UID appears twice in the file.
-// Every problem in the file is reported; the items may be written only when ok().
+// Every problem in the file is reported; the items may be written only when ok(), by
+// WorklistFeed::import, which also compares them with the stored items.
 WorklistImport prepareWorklistImport(std::string_view text, ImportFormat format);
-
-// Compares a prepared import with the database. An item whose accession number is stored
-// already is an error unless `replace`; with `replace`, its generated Study Instance UID
-// gives way to the stored item's, so a corrected appointment keeps its study. Returns how
-// many items will replace stored ones. Another writer may still add an accession number
-// before the import is written: WorklistStore::addAll then throws DuplicateAccessionError.
-std::size_t checkAgainstStore(WorklistImport& import, WorklistStore& store, bool replace);
 
 // "unknown field 'patient-id' (did you mean patient_id?)" and the like.
 std::string unknownFieldMessage(const std::string& name);

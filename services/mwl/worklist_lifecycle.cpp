@@ -1,7 +1,5 @@
 #include "services/mwl/worklist_lifecycle.h"
 
-#include <SQLiteCpp/Statement.h>
-
 #include "services/mwl/worklist_item.h"
 
 namespace gateway::mwl {
@@ -33,38 +31,33 @@ const char* toString(TransitionResult result) {
   return "unknown";
 }
 
-TransitionResult applyTransition(SQLite::Database& db, const std::string& accession,
-                                 const std::string& to_status, const std::string& cause,
-                                 const std::string& mpps_instance_uid) {
-  SQLite::Statement read(db, "SELECT status FROM worklist_items WHERE accession_number = ?");
-  read.bind(1, accession);
-  if (!read.executeStep()) return TransitionResult::kNoItem;
-  const std::string from = read.getColumn(0).getString();
-  read.reset();
-  if (!mpps_instance_uid.empty()) {
-    SQLite::Statement link(db,
-                           "UPDATE worklist_items SET mpps_instance_uid = ?, "
-                           "updated_at = CURRENT_TIMESTAMP WHERE accession_number = ?");
-    link.bind(1, mpps_instance_uid);
-    link.bind(2, accession);
-    link.exec();
-  }
-  if (!canTransition(from, to_status)) return TransitionResult::kUnchanged;
-  SQLite::Statement update(db,
-                           "UPDATE worklist_items SET status = ?, updated_at = CURRENT_TIMESTAMP "
-                           "WHERE accession_number = ?");
-  update.bind(1, to_status);
-  update.bind(2, accession);
-  update.exec();
-  SQLite::Statement history(db,
-                            "INSERT INTO worklist_status_history (accession_number, from_status, "
-                            "to_status, cause) VALUES (?, ?, ?, ?)");
-  history.bind(1, accession);
-  history.bind(2, from);
-  history.bind(3, to_status);
-  history.bind(4, cause);
-  history.exec();
+TransitionResult WorklistLifecycle::advance(WorklistTransaction& transaction,
+                                            const std::string& accession,
+                                            const std::string& to_status, const std::string& cause,
+                                            const std::string& mpps_instance_uid) const {
+  const auto from = transaction.itemStatus(accession);
+  if (!from) return TransitionResult::kNoItem;
+  if (!mpps_instance_uid.empty()) transaction.linkMpps(accession, mpps_instance_uid);
+  if (!canTransition(*from, to_status)) return TransitionResult::kUnchanged;
+  transaction.recordStatusChange(accession, *from, to_status, cause);
   return TransitionResult::kChanged;
+}
+
+TransitionResult WorklistLifecycle::imageStored(const std::string& accession,
+                                                const std::string& sop_instance_uid) {
+  // Most images belong to an item already in progress: one read, no write lock.
+  const auto status = store_.itemStatus(accession);
+  if (!status) return TransitionResult::kNoItem;
+  if (*status != kScheduled) return TransitionResult::kUnchanged;
+  auto transaction = store_.beginWrite();
+  const auto result =
+      advance(transaction, accession, kInProgress, "image stored " + sop_instance_uid);
+  transaction.commit();
+  return result;
+}
+
+bool WorklistLifecycle::knowsAccession(const std::string& accession) {
+  return store_.itemStatus(accession).has_value();
 }
 
 }  // namespace gateway::mwl

@@ -6,6 +6,7 @@
 #include <optional>
 #include <vector>
 
+#include "common/text/utf8.h"
 #include "services/mwl/worklist_validation.h"
 
 namespace gateway::mwl::match {
@@ -124,47 +125,17 @@ bool inRange(const std::string& value, const std::optional<std::string>& low,
 
 }  // namespace
 
-std::u32string decodeUtf8(std::string_view s) {
-  std::u32string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t extra = 0;
-    char32_t cp = c;
-    if (c >= 0xf0) {
-      extra = 3;
-      cp = c & 0x07;
-    } else if (c >= 0xe0) {
-      extra = 2;
-      cp = c & 0x0f;
-    } else if (c >= 0xc0) {
-      extra = 1;
-      cp = c & 0x1f;
-    }
-    if (extra > 0 && i + extra >= s.size()) {
-      out.push_back(0xfffd);  // truncated sequence at the end
-      break;
-    }
-    for (std::size_t k = 1; k <= extra; ++k) {
-      cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3f);
-    }
-    out.push_back(cp);
-    i += extra + 1;
-  }
-  return out;
-}
-
 std::u32string foldCase(std::string_view utf8) {
-  std::u32string text = decodeUtf8(utf8);
+  std::u32string folded = text::decodeUtf8(utf8);
   const auto* ctype = unicodeCtype();
-  for (char32_t& c : text) {
+  for (char32_t& c : folded) {
     if (ctype != nullptr) {
       c = static_cast<char32_t>(ctype->tolower(static_cast<wchar_t>(c)));
     } else if (c >= U'A' && c <= U'Z') {
       c = c - U'A' + U'a';
     }
   }
-  return text;
+  return folded;
 }
 
 bool isUniversal(std::string_view query) {

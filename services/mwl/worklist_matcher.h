@@ -41,8 +41,8 @@ bool matchDateAndTime(std::string_view date_query, std::string_view time_query,
 bool isValidDateQuery(std::string_view query);
 bool isValidTimeQuery(std::string_view query);
 
-// Lower-case form of UTF-8 text, by Unicode simple case mapping (C.UTF-8 locale).
+// Lower-case form of UTF-8 text, by Unicode simple case mapping (C.UTF-8 locale). Decoded
+// by text::decodeUtf8: a byte that is not UTF-8 becomes U+FFFD and matches only U+FFFD.
 std::u32string foldCase(std::string_view utf8);
-std::u32string decodeUtf8(std::string_view utf8);
 
 }  // namespace gateway::mwl::match

@@ -4,6 +4,7 @@
 #include <dcmtk/dcmdata/dcsequen.h>
 
 #include "common/config/value_parsers.h"
+#include "common/dicom_values/value_checks.h"
 #include "services/mwl/worklist_matcher.h"
 
 namespace gateway::mwl {
@@ -45,7 +46,7 @@ std::string addCondition(WorklistQuery& query, Level level, DcmElement& element)
       std::size_t start = 0;
       for (;;) {
         const auto end = value.find('\\', start);
-        if (!config::isValidUid(config::trim(value.substr(start, end - start)))) {
+        if (!dicom_values::isValidUid(config::trim(value.substr(start, end - start)))) {
           return name + " '" + value + "' is not a UID or list of UIDs";
         }
         if (end == std::string::npos) break;

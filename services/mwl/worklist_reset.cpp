@@ -1,17 +1,12 @@
 #include "services/mwl/worklist_reset.h"
 
-#include <SQLiteCpp/Backup.h>
-#include <SQLiteCpp/Database.h>
-#include <fcntl.h>
-#include <sqlite3.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <stdexcept>
 
-#include "common/db/database.h"
+#include "common/durable/durable_file.h"
 
 namespace gateway::mwl {
 namespace {
@@ -29,14 +24,6 @@ std::string timestampName() {
   char text[40];
   std::strftime(text, sizeof(text), "worklist-%Y%m%d-%H%M%S", &local);
   return text;
-}
-
-void syncPath(const fs::path& path, int flags) {
-  const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
-  if (fd < 0) throw std::runtime_error("cannot open " + path.string() + " to sync it");
-  const int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) throw std::runtime_error("fsync " + path.string() + " failed");
 }
 
 }  // namespace
@@ -67,48 +54,30 @@ ResetReport resetWorklist(WorklistStore& store, const ResetOptions& options) {
   report.backup_file = options.backup_dir / (name + ".db");
   const fs::path partial = options.backup_dir / (name + ".db.part");
 
-  std::lock_guard lock(store.mutex());
-  SQLite::Database& db = store.database();
-  // SQLite cannot back up from a connection inside a write transaction, so: back up, then
-  // take the write lock and check (PRAGMA data_version) that no other connection committed
-  // in between; if one did, the backup may miss its change: do it again.
+  // No other thread of this process uses the store until the session ends. SQLite cannot
+  // back up from a connection inside a write transaction, so: back up, then take the write
+  // lock and check (PRAGMA data_version) that no other connection committed in between; if
+  // one did, the backup may miss its change: do it again.
+  auto session = store.beginResetSession();
   for (int attempt = 1;; ++attempt) {
-    const std::int64_t version_before = db.execAndGet("PRAGMA data_version").getInt64();
+    const std::int64_t version_before = session.dataVersion();
     try {
-      {
-        SQLite::Database backup(partial.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-        SQLite::Backup copy(backup, db);
-        int rc = SQLITE_OK;
-        do {
-          rc = copy.executeStep(options.progress ? kBackupPagesPerStep : -1);
-          if (options.progress) {
-            const auto total = static_cast<std::uint64_t>(copy.getTotalPageCount());
-            options.progress(total - static_cast<std::uint64_t>(copy.getRemainingPageCount()),
-                             total);
-          }
-        } while (rc == SQLITE_OK);
-        if (rc != SQLITE_DONE) {
-          throw std::runtime_error("backup did not complete (SQLite code " + std::to_string(rc) +
-                                   ")");
-        }
-        // A backup is one self-contained file: no -wal/-shm beside it when it is opened.
-        backup.exec("PRAGMA journal_mode=DELETE");
-      }
-      syncPath(partial, O_RDONLY);
+      session.backupTo(partial, options.progress);
+      durable::syncFile(partial);
     } catch (...) {
       std::error_code ec;
       fs::remove(partial, ec);
       throw;
     }
-    auto transaction = db::beginImmediate(db);
-    if (db.execAndGet("PRAGMA data_version").getInt64() != version_before && attempt < 5) {
+    auto transaction = session.beginWrite();
+    if (session.dataVersion() != version_before && attempt < 5) {
       continue;  // the transaction rolls back on destruction; the .part is overwritten
     }
     fs::rename(partial, report.backup_file);
-    syncPath(options.backup_dir, O_RDONLY | O_DIRECTORY);
-    report.items_removed = db.exec("DELETE FROM worklist_items");
-    report.steps_removed = db.exec("DELETE FROM performed_procedure_steps");
-    db.exec("DELETE FROM worklist_status_history");
+    durable::syncDirectory(options.backup_dir);
+    const ClearedRows cleared = transaction.clearAll();
+    report.items_removed = cleared.items;
+    report.steps_removed = cleared.steps;
     transaction.commit();
     break;
   }

@@ -12,9 +12,8 @@ namespace gateway::mwl {
 
 struct ResetOptions {
   std::filesystem::path backup_dir;
-  int keep_backups = 7;  // backups kept after this one is written; older ones are deleted
-  // Called as the backup copies the database: pages done of the total; optional.
-  std::function<void(std::uint64_t done, std::uint64_t total)> progress = {};
+  int keep_backups = 7;     // backups kept after this one is written; older ones are deleted
+  BackupProgress progress = {};  // called as the backup's pages are copied; may be empty
 };
 
 struct ResetReport {
@@ -25,8 +24,8 @@ struct ResetReport {
 };
 
 // The daily reset: an online backup of the worklist database, then the day's items, MPPS
-// steps and status history cleared, all under one write lock, so nothing added in between
-// is lost without being in the backup. Works while `serve` runs (another connection, WAL,
+// steps and status history cleared, all in one session of the store, so nothing added in
+// between is lost without being in the backup. Works while `serve` runs (another connection, WAL,
 // busy timeout). The backup is written to a temporary name, fsynced, then renamed:
 // worklist-YYYYMMDD-HHMMSS.db. Throws std::runtime_error; on failure nothing is cleared.
 ResetReport resetWorklist(WorklistStore& store, const ResetOptions& options);

@@ -14,6 +14,9 @@
 
 #include "common/db/database.h"
 #include "services/mwl/worklist_item.h"
+#include "services/mwl/worklist_records.h"
+#include "services/mwl/worklist_reset_session.h"
+#include "services/mwl/worklist_transaction.h"
 
 namespace gateway::mwl {
 
@@ -49,31 +52,37 @@ struct CandidateFilter {
   std::vector<std::string> statuses;  // empty: any
 };
 
-// The worklist database. Thread-safe (one connection behind a mutex). Used by the worklist
-// SCP's workers and, from another process, by the `worklist` commands (WAL, busy timeout).
+// The worklist database (worklist_items, performed_procedure_steps,
+// worklist_status_history) and the only code with SQL for it. It hands out units of work,
+// never its connection: a write transaction with named operations (beginWrite), the
+// daily reset's session (beginResetSession), and named reads, each one statement.
+//
+// Thread-safe: one connection behind a mutex, held by each read and for the whole life of
+// a transaction or session. Used by the worklist SCP's workers, the PACS link and, from
+// another process, by the `worklist` commands (WAL, busy timeout).
 class WorklistStore {
  public:
   explicit WorklistStore(const std::filesystem::path& db_path);
+  ~WorklistStore();
 
-  // Items must have passed validateAndComplete. Throws DuplicateAccessionError unless
-  // `replace`; a replaced item keeps its created_at.
-  void add(const WorklistItem& item, bool replace);
-  // All in one transaction: every item or none. `progress`, when given, is called after
-  // each item with the items inserted so far and their total.
-  void addAll(const std::vector<WorklistItem>& items, bool replace,
-              const std::function<void(std::uint64_t done, std::uint64_t total)>& progress = {});
-  bool remove(const std::string& accession_number);
+  // Units of work. A thread must not start a second one while it holds the first.
+  WorklistTransaction beginWrite();
+  WorklistResetSession beginResetSession();
+
+  // Reads.
   std::optional<WorklistItem> find(const std::string& accession_number);
+  std::optional<std::string> itemStatus(const std::string& accession_number);
   std::vector<WorklistItem> list(const ListFilter& filter);
   std::vector<WorklistItem> candidates(const CandidateFilter& filter);
   std::int64_t count();
+  std::optional<PerformedStep> findStep(const std::string& sop_instance_uid);
+  // The item's status changes, oldest first.
+  std::vector<StatusChange> statusHistory(const std::string& accession_number);
 
-  SQLite::Database& database() { return *db_; }
-  std::mutex& mutex() { return mutex_; }
+  // Removes one item (its steps and history stay until the daily reset).
+  bool remove(const std::string& accession_number);
 
  private:
-  void insertLocked(const WorklistItem& item, bool replace);
-
   std::mutex mutex_;
   std::unique_ptr<SQLite::Database> db_;
 };

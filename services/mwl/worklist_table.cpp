@@ -3,16 +3,14 @@
 #include <algorithm>
 #include <array>
 
+#include "common/text/utf8.h"
+
 namespace gateway::mwl {
 namespace {
 
 constexpr std::size_t kColumns = 8;
 
-std::size_t characterCount(const std::string& value) {
-  return static_cast<std::size_t>(std::count_if(value.begin(), value.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xc0) != 0x80;
-  }));
-}
+std::size_t characterCount(const std::string& value) { return text::countCodePoints(value); }
 
 // 20260302 + 083000 -> "2026-03-02 08:30"; seconds only when not zero.
 std::string scheduled(const WorklistItem& item) {

@@ -1,12 +1,12 @@
 #include "services/mwl/worklist_validation.h"
 
-#include <openssl/rand.h>
-
 #include <algorithm>
 #include <cctype>
-#include <stdexcept>
 
 #include "common/config/value_parsers.h"
+#include "common/dicom_values/uid_generator.h"
+#include "common/dicom_values/value_checks.h"
+#include "common/text/utf8.h"
 
 namespace gateway::mwl {
 namespace {
@@ -20,11 +20,7 @@ bool hasForbiddenCharacters(const std::string& value) {
 }
 
 // Length in characters (UTF-8 code points), as the VR limits count characters.
-std::size_t characterCount(const std::string& value) {
-  return static_cast<std::size_t>(std::count_if(value.begin(), value.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xc0) != 0x80;
-  }));
-}
+std::size_t characterCount(const std::string& value) { return text::countCodePoints(value); }
 
 class Checker {
  public:
@@ -40,6 +36,7 @@ class Checker {
       if (required) fail(field, "is required");
       return;
     }
+    utf8(field, value);
     if (hasForbiddenCharacters(value)) fail(field, "contains a backslash or control character");
     if (characterCount(value) > max) {
       fail(field, "is longer than " + std::to_string(max) + " characters");
@@ -51,6 +48,7 @@ class Checker {
       if (required) fail(field, "is required");
       return;
     }
+    utf8(field, value);
     if (hasForbiddenCharacters(value)) fail(field, "contains a backslash or control character");
     std::size_t start = 0;
     for (int group = 0; start <= value.size(); ++group) {
@@ -94,6 +92,12 @@ class Checker {
   }
 
  private:
+  // The worklist is stored and answered in UTF-8 (ISO_IR 192): bytes that are not UTF-8
+  // (a file saved as Latin-1, say) would reach the modality as garbage.
+  void utf8(const char* field, const std::string& value) {
+    if (!text::isValidUtf8(value)) fail(field, "is not valid UTF-8 text (save the file as UTF-8)");
+  }
+
   std::vector<FieldError>& errors_;
 };
 
@@ -132,23 +136,6 @@ bool isValidTime(const std::string& v) {
          std::all_of(fraction.begin(), fraction.end(), ::isdigit);
 }
 
-std::string generateUid() {
-  unsigned char bytes[16];
-  if (RAND_bytes(bytes, sizeof(bytes)) != 1) throw std::runtime_error("no randomness for a UID");
-  bytes[6] = static_cast<unsigned char>((bytes[6] & 0x0f) | 0x40);  // UUID version 4
-  bytes[8] = static_cast<unsigned char>((bytes[8] & 0x3f) | 0x80);  // RFC 4122 variant
-  __extension__ typedef unsigned __int128 Uint128;  // GCC/Clang extension, pedantic-clean
-  Uint128 value = 0;
-  for (const unsigned char b : bytes) value = (value << 8) | b;
-  std::string digits;
-  do {
-    digits.push_back(static_cast<char>('0' + static_cast<int>(value % 10)));
-    value /= 10;
-  } while (value != 0);
-  std::reverse(digits.begin(), digits.end());
-  return "2.25." + digits;
-}
-
 std::vector<FieldError> validateAndComplete(WorklistItem& item) {
   trimAll(item);
   std::vector<FieldError> errors;
@@ -170,7 +157,7 @@ std::vector<FieldError> validateAndComplete(WorklistItem& item) {
   check.time("scheduled_time", item.scheduled_time, true);
   check.codeString("modality", item.modality, true);
   if (!item.scheduled_station_aet.empty()) {
-    const auto ae = config::parseAeTitle(item.scheduled_station_aet);
+    const auto ae = dicom_values::parseAeTitle(item.scheduled_station_aet);
     if (!ae.value) check.fail("scheduled_station_aet", ae.error);
   }
   check.text("scheduled_station_name", item.scheduled_station_name, 16, false);
@@ -189,8 +176,8 @@ std::vector<FieldError> validateAndComplete(WorklistItem& item) {
   }
   // Generated values: modalities silently drop items whose Type 1 keys are empty.
   if (item.study_instance_uid.empty()) {
-    item.study_instance_uid = generateUid();
-  } else if (!config::isValidUid(item.study_instance_uid)) {
+    item.study_instance_uid = dicom_values::generateUid();
+  } else if (!dicom_values::isValidUid(item.study_instance_uid)) {
     check.fail("study_instance_uid", "'" + item.study_instance_uid + "' is not a valid UID");
   }
   if (item.requested_procedure_id.empty()) item.requested_procedure_id = item.accession_number;

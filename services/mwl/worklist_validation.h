@@ -14,13 +14,11 @@ struct FieldError {
 
 // Checks every field against its DICOM value representation (dates YYYYMMDD, times
 // HHMMSS with optional fraction, sex M/F/O, lengths per VR, AE titles up to 16 characters,
-// UIDs, person names) and fills what may be generated: Study Instance UID (a new 2.25 UID),
-// Requested Procedure ID and Scheduled Procedure Step ID (the accession number), the step
-// description (the study description). Trims surrounding spaces. Returns every problem.
+// UIDs, person names; text must be UTF-8) and fills what may be generated: Study Instance
+// UID (a new 2.25 UID), Requested Procedure ID and Scheduled Procedure Step ID (the
+// accession number), the step description (the study description). Trims surrounding
+// spaces. Returns every problem.
 std::vector<FieldError> validateAndComplete(WorklistItem& item);
-
-// A new UID under 2.25 (derived from 128 random bits, PS3.5 B.2).
-std::string generateUid();
 
 // Individual VR checks, exposed for the query parser and tests.
 bool isValidDate(const std::string& value);  // YYYYMMDD, a real calendar date

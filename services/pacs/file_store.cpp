@@ -11,6 +11,8 @@
 #include <random>
 #include <system_error>
 
+#include "common/durable/durable_file.h"
+
 namespace gateway::pacs {
 namespace {
 
@@ -30,18 +32,6 @@ std::string randomName() {
 
 }  // namespace
 
-void syncDirectory(const std::filesystem::path& directory) {
-  const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) throwErrno("open " + directory.string());
-  const int rc = ::fsync(fd);
-  const int err = errno;
-  ::close(fd);
-  if (rc != 0) {
-    errno = err;
-    throwErrno("fsync " + directory.string());
-  }
-}
-
 TempFile::~TempFile() {
   if (fd_ >= 0) ::close(fd_);
   if (!placed_) ::unlink(path_.c_str());
@@ -49,7 +39,7 @@ TempFile::~TempFile() {
 
 void TempFile::syncAndClose() {
   if (fd_ < 0) return;
-  if (::fsync(fd_) != 0) throwErrno("fsync " + path_.string());
+  durable::syncFd(fd_, path_);
   const int fd = fd_;
   fd_ = -1;
   if (::close(fd) != 0) throwErrno("close " + path_.string());
@@ -69,7 +59,7 @@ FileStore::FileStore(std::filesystem::path root) : root_(std::move(root)) {
       throwErrno("mkdir " + (root_ / name).string());
     }
   }
-  if (created) syncDirectory(root_);
+  if (created) durable::syncDirectory(root_);
 }
 
 std::unique_ptr<TempFile> FileStore::createTemp() {
@@ -89,12 +79,12 @@ void FileStore::ensureParentDirectories(const std::string& relative_path) {
   const auto first = root_ / relative_path.substr(0, 2);
   const auto second = root_ / relative_path.substr(0, 5);
   if (::mkdir(first.c_str(), 0750) == 0) {
-    syncDirectory(root_);
+    durable::syncDirectory(root_);
   } else if (errno != EEXIST) {
     throwErrno("mkdir " + first.string());
   }
   if (::mkdir(second.c_str(), 0750) == 0) {
-    syncDirectory(first);
+    durable::syncDirectory(first);
   } else if (errno != EEXIST) {
     throwErrno("mkdir " + second.string());
   }
@@ -115,7 +105,7 @@ bool FileStore::placeNew(TempFile& temp, const std::string& relative_path) {
     ::unlink(temp.path().c_str());
   }
   temp.markPlaced();
-  syncDirectory(target.parent_path());
+  durable::syncDirectory(target.parent_path());
   return true;
 }
 
@@ -125,19 +115,19 @@ void FileStore::placeReplacing(TempFile& temp, const std::string& relative_path)
   if (::rename(temp.path().c_str(), target.c_str()) != 0)
     throwErrno("rename to " + target.string());
   temp.markPlaced();
-  syncDirectory(target.parent_path());
+  durable::syncDirectory(target.parent_path());
 }
 
 void FileStore::remove(const std::string& relative_path) {
   const auto target = absolute(relative_path);
   if (::unlink(target.c_str()) != 0 && errno != ENOENT) throwErrno("unlink " + target.string());
-  syncDirectory(target.parent_path());
+  durable::syncDirectory(target.parent_path());
 }
 
 std::string FileStore::quarantine(TempFile& temp, const std::string& name) {
   const auto folder = root_ / kQuarantineDir;
   if (::mkdir(folder.c_str(), 0750) == 0) {
-    syncDirectory(root_);
+    durable::syncDirectory(root_);
   } else if (errno != EEXIST) {
     throwErrno("mkdir " + folder.string());
   }
@@ -147,7 +137,7 @@ std::string FileStore::quarantine(TempFile& temp, const std::string& name) {
     throwErrno("rename to " + target.string());
   }
   temp.markPlaced();
-  syncDirectory(folder);
+  durable::syncDirectory(folder);
   return relative;
 }
 

@@ -69,7 +69,4 @@ class FileStore {
   std::filesystem::path root_;
 };
 
-// fsync of a directory, so a rename or creation inside it is durable.
-void syncDirectory(const std::filesystem::path& directory);
-
 }  // namespace gateway::pacs

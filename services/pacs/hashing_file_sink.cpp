@@ -7,8 +7,6 @@
 #include <cstring>
 #include <limits>
 
-#include "services/pacs/storage_path.h"
-
 namespace gateway::pacs {
 namespace {
 
@@ -20,13 +18,9 @@ constexpr std::size_t kBufferBytes = 1U << 20;
 
 }  // namespace
 
-HashingFileSink::HashingFileSink(int fd, std::uint64_t limit_bytes)
-    : fd_(fd), limit_(limit_bytes), sha_(EVP_MD_CTX_new()) {
+HashingFileSink::HashingFileSink(int fd) : fd_(fd) {
   buffer_.reserve(kBufferBytes);
-  EVP_DigestInit_ex(sha_, EVP_sha256(), nullptr);
 }
-
-HashingFileSink::~HashingFileSink() { EVP_MD_CTX_free(sha_); }
 
 OFCondition HashingFileSink::status() const {
   if (failure_ == Failure::kNone) return EC_Normal;
@@ -41,9 +35,6 @@ std::string HashingFileSink::failureText() const {
   switch (failure_) {
     case Failure::kNone:
       return {};
-    case Failure::kTooLarge:
-      return "object larger than the configured maximum (" + std::to_string(limit_) +
-             " bytes in file)";
     case Failure::kIoError:
       return std::string("cannot write to storage: ") + std::strerror(errno_);
   }
@@ -53,12 +44,8 @@ std::string HashingFileSink::failureText() const {
 offile_off_t HashingFileSink::write(const void* buf, offile_off_t buflen) {
   if (failure_ != Failure::kNone || buflen <= 0) return 0;
   const auto length = static_cast<std::uint64_t>(buflen);
-  if (written_ + length > limit_) {
-    failure_ = Failure::kTooLarge;
-    return 0;
-  }
   const auto* bytes = static_cast<const char*>(buf);
-  EVP_DigestUpdate(sha_, bytes, length);
+  sha_.update(bytes, length);
   written_ += length;
   if (buffer_.size() + length > kBufferBytes && !finish()) return 0;
   if (length >= kBufferBytes) {
@@ -98,11 +85,6 @@ bool HashingFileSink::writeOut(const char* bytes, std::size_t length) {
   return true;
 }
 
-std::string HashingFileSink::finishHash() {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_DigestFinal_ex(sha_, digest, &length);
-  return toHex(digest, length);
-}
+std::string HashingFileSink::finishHash() { return sha_.finishHex(); }
 
 }  // namespace gateway::pacs

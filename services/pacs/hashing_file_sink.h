@@ -1,26 +1,25 @@
 #pragma once
 
 #include <dcmtk/dcmdata/dcostrma.h>
-#include <openssl/evp.h>
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "common/crypto/sha256.h"
+
 namespace gateway::pacs {
 
-// The end of DCMTK's output stream when an object is received straight to disk: collects
-// the bytes in a 1 MiB buffer (the meta header arrives as dozens of tiny writes, the
-// dataset as one PDV at a time), writes it to a file descriptor, hashes everything
-// (SHA-256) on the way, and refuses to grow past a byte limit. Once good() is false DCMTK drains
-// the rest of the dataset from the network and reports DIMSEC_OUTOFRESOURCES, so the peer still
-// gets a response.
+// Where a received object is written: collects the bytes in a 1 MiB buffer (the meta header
+// arrives as dozens of tiny writes through DCMTK's stream, the dataset one PDV at a time from
+// the DICOM edge), writes them to a file descriptor and hashes everything (SHA-256) on the
+// way. Size limits are the edge's (incoming_dataset.h); this only reports I/O errors.
 class HashingFileSink : public DcmConsumer {
  public:
-  enum class Failure { kNone, kTooLarge, kIoError };
+  enum class Failure { kNone, kIoError };
 
-  HashingFileSink(int fd, std::uint64_t limit_bytes);
-  ~HashingFileSink() override;
+  explicit HashingFileSink(int fd);
+  ~HashingFileSink() override = default;
   HashingFileSink(const HashingFileSink&) = delete;
   HashingFileSink& operator=(const HashingFileSink&) = delete;
 
@@ -46,13 +45,12 @@ class HashingFileSink : public DcmConsumer {
 
   int fd_;
   std::vector<char> buffer_;
-  std::uint64_t limit_;
   std::uint64_t written_ = 0;
   std::uint64_t on_disk_ = 0;  // bytes handed to write(); written_ counts buffered ones too
   std::uint64_t writeback_started_ = 0;
   Failure failure_ = Failure::kNone;
   int errno_ = 0;
-  EVP_MD_CTX* sha_;
+  crypto::Sha256 sha_;  // hashes each write() where its bytes are, before any copy
 };
 
 }  // namespace gateway::pacs

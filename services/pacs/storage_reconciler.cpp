@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "common/crypto/sha256.h"
 #include "common/logging/logging.h"
 #include "services/pacs/instance_metadata.h"
 #include "services/pacs/storage_path.h"
@@ -24,7 +25,7 @@ void indexUnknownFile(FileStore& store, InstanceIndex& index, const std::string&
         parsed.metadata ? "SOP Instance UID does not hash to this path" : parsed.error);
     return;
   }
-  const auto hash = sha256OfFile(path);
+  const auto hash = crypto::sha256OfFile(path);
   if (!hash) {
     ++report.foreign_files;
     logging::pacs()->warn("reconcile: unreadable file left in place path={}", relative);

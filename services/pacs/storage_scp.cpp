@@ -50,7 +50,7 @@ class FileReception : public dicom::StoreReception {
   FileReception(std::unique_ptr<TempFile> temp, const dicom::StoreRequest& request,
                 const dicom::AssociationContext& context, InstanceArchiver& archiver)
       : temp_(std::move(temp)),
-        sink_(temp_->fd(), UINT64_MAX),
+        sink_(temp_->fd()),
         request_(request),
         context_(context),
         archiver_(archiver) {}

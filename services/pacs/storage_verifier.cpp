@@ -3,38 +3,13 @@
 #include <filesystem>
 #include <set>
 
-#include "services/pacs/storage_path.h"
+#include "common/crypto/sha256.h"
+#include "common/json/json_writer.h"
 
 namespace gateway::pacs {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string jsonString(const std::string& value) {
-  std::string out = "\"";
-  for (const char c : value) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
 
 }  // namespace
 
@@ -63,7 +38,7 @@ VerifyReport verifyStorage(FileStore& store, InstanceIndex& index,
       continue;
     }
     const auto size = static_cast<std::int64_t>(fs::file_size(path, ec));
-    const auto hash = sha256OfFile(path);
+    const auto hash = crypto::sha256OfFile(path);
     if (!hash) {
       report.problems.push_back(
           {"missing", row.storage_path, row.metadata.sop_instance_uid, "file cannot be read"});
@@ -91,18 +66,19 @@ VerifyReport verifyStorage(FileStore& store, InstanceIndex& index,
 }
 
 std::string toJson(const VerifyReport& report) {
-  std::string out = "{\"ok\":" + std::string(report.ok() ? "true" : "false") +
-                    ",\"rows_checked\":" + std::to_string(report.rows_checked) +
-                    ",\"files_ok\":" + std::to_string(report.files_ok) +
-                    ",\"bytes_hashed\":" + std::to_string(report.bytes_hashed) + ",\"problems\":[";
-  for (std::size_t i = 0; i < report.problems.size(); ++i) {
-    const auto& p = report.problems[i];
-    out += (i ? "," : "") + std::string("{\"kind\":") + jsonString(p.kind) +
-           ",\"storage_path\":" + jsonString(p.storage_path) +
-           ",\"sop_instance_uid\":" + jsonString(p.sop_instance_uid) +
-           ",\"detail\":" + jsonString(p.detail) + "}";
+  json::Json problems = json::Json::array();
+  for (const auto& p : report.problems) {
+    problems.push_back({{"kind", p.kind},
+                        {"storage_path", p.storage_path},
+                        {"sop_instance_uid", p.sop_instance_uid},
+                        {"detail", p.detail}});
   }
-  return out + "]}\n";
+  const json::Json out = {{"ok", report.ok()},
+                          {"rows_checked", report.rows_checked},
+                          {"files_ok", report.files_ok},
+                          {"bytes_hashed", report.bytes_hashed},
+                          {"problems", std::move(problems)}};
+  return json::toJsonLine(out) + "\n";
 }
 
 std::string toText(const VerifyReport& report) {

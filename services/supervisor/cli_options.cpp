@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "common/config/value_parsers.h"
+#include "common/dicom_values/value_checks.h"
 
 namespace gateway::supervisor {
 
@@ -47,7 +48,7 @@ ValueHandler textInto(std::string& target) {
 
 ValueHandler aeTitleInto(std::string& target) {
   return [&target](const std::string& value) -> std::optional<std::string> {
-    const auto parsed = config::parseAeTitle(value);
+    const auto parsed = dicom_values::parseAeTitle(value);
     if (!parsed.value) return parsed.error;
     target = *parsed.value;
     return std::nullopt;

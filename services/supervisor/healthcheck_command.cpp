@@ -8,20 +8,12 @@
 
 #include "common/dicom/echo_client.h"
 #include "common/dicom/find_client.h"
+#include "common/dicom_values/current_date.h"
 #include "services/supervisor/cli_options.h"
 #include "services/supervisor/commands.h"
 
 namespace gateway::supervisor {
 namespace {
-
-std::string todayDicomDate() {
-  const std::time_t now = std::time(nullptr);
-  std::tm local{};
-  localtime_r(&now, &local);
-  char text[16];
-  std::strftime(text, sizeof(text), "%Y%m%d", &local);
-  return text;
-}
 
 // One service at one port: C-ECHO, and for the worklist a real query of today's items (the
 // answer may be empty; the status must be success).
@@ -44,7 +36,8 @@ void checkPort(const std::string& host, std::uint16_t port, const std::string& l
   DcmItem* step = nullptr;
   query.findOrCreateSequenceItem(DCM_ScheduledProcedureStepSequence, step, -2);
   if (step != nullptr) {
-    step->putAndInsertString(DCM_ScheduledProcedureStepStartDate, todayDicomDate().c_str());
+    step->putAndInsertString(DCM_ScheduledProcedureStepStartDate,
+                             dicom_values::currentDate().c_str());
     step->putAndInsertString(DCM_Modality, "");
   }
   const auto find = dicom::sendFind(host, port, options.calling_aet, called_aet,

@@ -57,8 +57,10 @@ void ResetScheduler::run() {
     if (wake_.wait_for(lock, wait, [this] { return stopping_; })) break;
     lock.unlock();
     try {
-      const auto report =
-          mwl::resetWorklist(store_, {settings_.effectiveBackupDir(), settings_.backup_keep});
+      mwl::ResetOptions options;
+      options.backup_dir = settings_.effectiveBackupDir();
+      options.keep_backups = settings_.backup_keep;
+      const auto report = mwl::resetWorklist(store_, options);
       ++resets_done_;
       logging::mwl()->info("daily reset done backup={} items_removed={} steps_removed={} pruned={}",
                            report.backup_file.string(), report.items_removed, report.steps_removed,

@@ -26,8 +26,8 @@ class ResetScheduler {
   ResetScheduler(const config::MwlSettings& settings, mwl::WorklistStore& store,
                  Clock seconds_of_day = localSecondsOfDay);
   static int localSecondsOfDay();
-  // Resets done so far (tests, logs).
-  int resetsDone() const { return resets_done_.load(); }
+  // Resets done so far.
+  int resetsDoneForTest() const { return resets_done_.load(); }
   ~ResetScheduler();
   void start();
   void stop();

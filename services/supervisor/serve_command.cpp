@@ -93,7 +93,7 @@ int runServe(const config::GatewayConfig& config) {
   std::unique_ptr<pacs::PacsService> pacs_service;
   try {
     mwl_service = std::make_unique<mwl::MwlService>(config);
-    worklist_link = std::make_unique<WorklistLink>(mwl_service->mpps());
+    worklist_link = std::make_unique<WorklistLink>(mwl_service->lifecycle());
     pacs_service = std::make_unique<pacs::PacsService>(config, std::nullopt, worklist_link.get());
     pacs_service->start();
     mwl_service->start();

@@ -18,6 +18,7 @@
 #include "common/config/config_loader.h"
 #include "common/config/value_parsers.h"
 #include "services/mwl/worklist_attributes.h"
+#include "services/mwl/worklist_feed.h"
 #include "services/mwl/worklist_import.h"
 #include "services/mwl/worklist_json.h"
 #include "services/mwl/worklist_reset.h"
@@ -72,13 +73,10 @@ int runAdd(const config::GatewayConfig& config, const WorklistOptions& options) 
         return f.first == "study_instance_uid" && !config::trim(f.second).empty();
       });
   try {
-    const auto stored = store->find(item.accession_number);
-    if (stored && !options.replace) throw mwl::DuplicateAccessionError(item.accession_number);
-    // A corrected appointment keeps its study: modalities may have fetched the UID already.
-    if (stored && !uid_given) item.study_instance_uid = stored->study_instance_uid;
-    store->add(item, options.replace);
-    std::cout << (stored ? "replaced " : "added ") << item.accession_number
-              << " study_instance_uid=" << item.study_instance_uid << "\n";
+    const auto added = mwl::WorklistFeed(*store).add(
+        item, uid_given ? mwl::StudyUid::kGiven : mwl::StudyUid::kGenerated, options.replace);
+    std::cout << (added.replaced ? "replaced " : "added ") << item.accession_number
+              << " study_instance_uid=" << added.study_instance_uid << "\n";
     return 0;
   } catch (const mwl::DuplicateAccessionError& e) {
     fail("add") << e.what() << "\n";
@@ -108,21 +106,20 @@ int runImport(const config::GatewayConfig& config, const WorklistOptions& option
   const auto store = openStore(config, exit_code);
   if (!store) return exit_code;
   try {
-    const std::size_t replaced = mwl::checkAgainstStore(import, *store, options.replace);
-    if (!import.ok()) {
+    auto line =
+        ProgressLine::onStderr(false, "worklist import", ProgressLine::Unit::kCount, "items");
+    const auto result = mwl::WorklistFeed(*store).import(  // one transaction: all or none
+        import, options.replace,
+        [&line](std::uint64_t done, std::uint64_t total) { line.update(done, total); });
+    line.clear();
+    if (!result.written) {
       fail("import") << options.file << ": " << plural(import.errors.size(), "problem")
                      << ", nothing imported:\n";
       for (const auto& error : import.errors) std::cerr << "  " << error.toString() << "\n";
       return 1;
     }
-    auto line =
-        ProgressLine::onStderr(false, "worklist import", ProgressLine::Unit::kCount, "items");
-    store->addAll(import.worklistItems(), options.replace,  // one transaction
-                  [&line](std::uint64_t done, std::uint64_t total) { line.update(done, total); });
-    line.clear();
-    std::cout << "imported " << plural(import.items.size(), "worklist item") << " from "
-              << options.file;
-    if (replaced > 0) std::cout << " (" << replaced << " replaced)";
+    std::cout << "imported " << plural(result.items, "worklist item") << " from " << options.file;
+    if (result.replaced > 0) std::cout << " (" << result.replaced << " replaced)";
     std::cout << "\n";
     return 0;
   } catch (const std::exception& e) {

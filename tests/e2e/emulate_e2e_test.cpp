@@ -2,22 +2,13 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
-#include <ctime>
 
+#include "common/dicom_values/current_date.h"
 #include "tests/e2e/gateway_process.h"
 #include "tests/support/temp_dir.h"
 
 namespace gateway::test {
 namespace {
-
-std::string today() {
-  const std::time_t now = std::time(nullptr);
-  std::tm local{};
-  localtime_r(&now, &local);
-  char text[16];
-  std::strftime(text, sizeof(text), "%Y%m%d", &local);
-  return text;
-}
 
 std::size_t occurrences(const std::string& text, const std::string& needle) {
   std::size_t count = 0;
@@ -36,7 +27,7 @@ class EmulateE2e : public ::testing::Test {
              {"PACS_DB_PATH", (dir_ / "pacs.db").string()},
              {"MWL_DB_PATH", (dir_ / "worklist.db").string()},
              {"GATEWAY_SHUTDOWN_TIMEOUT", "5"}},
-        date_(today()) {}
+        date_(dicom_values::currentDate()) {}
 
   std::unique_ptr<GatewayProcess> serve() {
     auto process = std::make_unique<GatewayProcess>(std::vector<std::string>{"serve"}, env_,

@@ -4,8 +4,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
-#include <ctime>
-
+#include "common/dicom_values/current_date.h"
 #include "tests/e2e/gateway_process.h"
 #include "tests/support/temp_dir.h"
 
@@ -13,15 +12,6 @@ namespace gateway::test {
 namespace {
 
 using Env = std::vector<std::pair<std::string, std::string>>;
-
-std::string today() {
-  const std::time_t now = std::time(nullptr);
-  std::tm local{};
-  localtime_r(&now, &local);
-  char text[16];
-  std::strftime(text, sizeof(text), "%Y%m%d", &local);
-  return text;
-}
 
 class LifecycleE2e : public ::testing::Test {
  protected:
@@ -55,7 +45,7 @@ class LifecycleE2e : public ::testing::Test {
                                          "--patient-sex",
                                          "F",
                                          "--scheduled-date",
-                                         today(),
+                                         dicom_values::currentDate(),
                                          "--scheduled-time",
                                          "090000",
                                          "--modality",

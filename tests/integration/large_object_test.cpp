@@ -5,7 +5,7 @@
 #include <fstream>
 #include <thread>
 
-#include "services/pacs/storage_path.h"
+#include "common/crypto/sha256.h"
 #include "tests/integration/pacs_harness.h"
 #include "tests/support/child_process.h"
 #include "tests/support/dicom_factory.h"
@@ -42,7 +42,7 @@ TEST(LargeObject, StreamsAThreeHundredMegabyteMultiframeToDisk) {
   const auto stored = pacs.storage() / row->storage_path;
   EXPECT_EQ(sha256OfFileFrom(stored, datasetOffsetOfFile(stored)),
             sha256OfFileFrom(source, datasetOffsetOfFile(source)));
-  EXPECT_EQ(row->storage_hash, pacs::sha256OfFile(stored).value());
+  EXPECT_EQ(row->storage_hash, crypto::sha256OfFile(stored).value());
   const long growth_mb = (peak_kb - rss_before_kb) / 1024;
   std::cout << "[ measure  ] 314.6 MB object: server peak RSS growth " << growth_mb << " MB\n";
   if (kMeasuresMemory) {

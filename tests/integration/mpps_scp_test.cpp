@@ -1,6 +1,5 @@
 // MPPS on the worklist AE, driven as a modality would (N-CREATE, N-SET over DCMTK's DIMSE
 // layer), and the worklist item's life cycle, including images stored through the PACS.
-#include <SQLiteCpp/Statement.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <gtest/gtest.h>
@@ -12,40 +11,11 @@
 #include "services/supervisor/worklist_link.h"
 #include "tests/integration/mwl_harness.h"
 #include "tests/support/dicom_factory.h"
+#include "tests/support/mpps_fixtures.h"
 #include "tests/support/store_client.h"
 
 namespace gateway::test {
 namespace {
-
-// An N-CREATE attribute list as a mammography modality sends it.
-DcmDataset createAttributes(const std::string& accession, const std::string& patient_id = "",
-                            const std::string& date = "20261128") {
-  DcmDataset ds;
-  ds.putAndInsertString(DCM_PerformedProcedureStepStatus, "IN PROGRESS");
-  ds.putAndInsertString(DCM_PerformedProcedureStepID, "PPS-1");
-  ds.putAndInsertString(DCM_PerformedStationAETitle, "MAMMO1");
-  ds.putAndInsertString(DCM_PerformedProcedureStepStartDate, date.c_str());
-  ds.putAndInsertString(DCM_PerformedProcedureStepStartTime, "093500");
-  ds.insertEmptyElement(DCM_PerformedProcedureStepEndDate);
-  ds.insertEmptyElement(DCM_PerformedProcedureStepEndTime);
-  ds.putAndInsertString(DCM_Modality, "MG");
-  ds.putAndInsertString(DCM_PatientName, "DOE^JANE");
-  ds.putAndInsertString(DCM_PatientID, patient_id.c_str());
-  DcmItem* ssa = nullptr;
-  ds.findOrCreateSequenceItem(DCM_ScheduledStepAttributesSequence, ssa, -2);
-  ssa->putAndInsertString(DCM_AccessionNumber, accession.c_str());
-  ssa->putAndInsertString(DCM_ScheduledProcedureStepID, accession.c_str());
-  ssa->putAndInsertString(DCM_StudyInstanceUID, "1.2.826.0.1.3680043.10.543.99");
-  return ds;
-}
-
-DcmDataset setStatus(const std::string& status) {
-  DcmDataset ds;
-  ds.putAndInsertString(DCM_PerformedProcedureStepStatus, status.c_str());
-  ds.putAndInsertString(DCM_PerformedProcedureStepEndDate, "20261128");
-  ds.putAndInsertString(DCM_PerformedProcedureStepEndTime, "094500");
-  return ds;
-}
 
 std::unique_ptr<dicom::MppsClient> mppsClient(std::uint16_t port) {
   auto client = std::make_unique<dicom::MppsClient>("127.0.0.1", port, "MAMMO1", "MWL_SCP",
@@ -60,12 +30,7 @@ std::string itemStatus(MwlHarness& mwl, const std::string& accession) {
 }
 
 int historyCount(MwlHarness& mwl, const std::string& accession) {
-  std::lock_guard lock(mwl.store().mutex());
-  SQLite::Statement q(mwl.store().database(),
-                      "SELECT COUNT(*) FROM worklist_status_history WHERE accession_number = ?");
-  q.bind(1, accession);
-  q.executeStep();
-  return q.getColumn(0).getInt();
+  return static_cast<int>(mwl.store().statusHistory(accession).size());
 }
 
 TEST(Mpps, CreateStartsTheItemAndSetCompletesIt) {
@@ -73,7 +38,7 @@ TEST(Mpps, CreateStartsTheItemAndSetCompletesIt) {
   mwl.add(appointment("A1"));
   auto client = mppsClient(mwl.port());
   const std::string uid = test::newUid();
-  DcmDataset create = createAttributes("A1");
+  DcmDataset create = test::mppsCreateAttributes("A1");
   const auto created = client->nCreate(uid, create);
   ASSERT_TRUE(created.sent) << created.error;
   EXPECT_EQ(created.status, 0x0000) << created.error_comment;
@@ -89,14 +54,14 @@ TEST(Mpps, CreateStartsTheItemAndSetCompletesIt) {
   EXPECT_EQ(client->nSet(uid, progress).status, 0x0000);  // an intermediate update
   EXPECT_EQ(itemStatus(mwl, "A1"), "IN PROGRESS");
 
-  DcmDataset done = setStatus("COMPLETED");
+  DcmDataset done = test::mppsSetStatus("COMPLETED");
   const auto completed = client->nSet(uid, done);
   EXPECT_EQ(completed.status, 0x0000) << completed.error_comment;
   EXPECT_EQ(completed.affected_sop_instance_uid, uid);
   EXPECT_EQ(itemStatus(mwl, "A1"), "COMPLETED");
   EXPECT_EQ(historyCount(mwl, "A1"), 2);  // SCHEDULED->IN PROGRESS->COMPLETED
 
-  DcmDataset again = setStatus("DISCONTINUED");
+  DcmDataset again = test::mppsSetStatus("DISCONTINUED");
   const auto refused = client->nSet(uid, again);
   EXPECT_EQ(refused.status, 0x0110);
   EXPECT_NE(refused.error_comment.find("already COMPLETED"), std::string::npos);
@@ -109,25 +74,15 @@ TEST(Mpps, DiscontinuedStepRecordsItsReason) {
   mwl.add(appointment("A1"));
   auto client = mppsClient(mwl.port());
   const std::string uid = test::newUid();
-  DcmDataset create = createAttributes("A1");
+  DcmDataset create = test::mppsCreateAttributes("A1");
   ASSERT_EQ(client->nCreate(uid, create).status, 0x0000);
-  DcmDataset stop = setStatus("DISCONTINUED");
-  DcmItem* reason = nullptr;
-  stop.findOrCreateSequenceItem(DCM_PerformedProcedureStepDiscontinuationReasonCodeSequence, reason,
-                                -2);
-  reason->putAndInsertString(DCM_CodeValue, "110514");
-  reason->putAndInsertString(DCM_CodingSchemeDesignator, "DCM");
-  reason->putAndInsertString(DCM_CodeMeaning, "Incorrect worklist entry selected");
+  DcmDataset stop = test::mppsDiscontinuedWrongItem();
   EXPECT_EQ(client->nSet(uid, stop).status, 0x0000);
   EXPECT_EQ(itemStatus(mwl, "A1"), "DISCONTINUED");
-  std::lock_guard lock(mwl.store().mutex());
-  SQLite::Statement q(mwl.store().database(),
-                      "SELECT discontinuation_reason, end_time FROM performed_procedure_steps "
-                      "WHERE sop_instance_uid = ?");
-  q.bind(1, uid);
-  ASSERT_TRUE(q.executeStep());
-  EXPECT_EQ(q.getColumn(0).getString(), "110514^Incorrect worklist entry selected");
-  EXPECT_EQ(q.getColumn(1).getString(), "094500");
+  const auto step = mwl.store().findStep(uid);
+  ASSERT_TRUE(step);
+  EXPECT_EQ(step->discontinuation_reason, "110514^Incorrect worklist entry selected");
+  EXPECT_EQ(step->end_time, "094500");
   client->release();
 }
 
@@ -136,27 +91,27 @@ TEST(Mpps, AnswersEachErrorWithItsStatus) {
   mwl.add(appointment("A1"));
   auto client = mppsClient(mwl.port());
   const std::string uid = test::newUid();
-  DcmDataset create = createAttributes("A1");
+  DcmDataset create = test::mppsCreateAttributes("A1");
   ASSERT_EQ(client->nCreate(uid, create).status, 0x0000);
 
-  DcmDataset duplicate = createAttributes("A1");
+  DcmDataset duplicate = test::mppsCreateAttributes("A1");
   EXPECT_EQ(client->nCreate(uid, duplicate).status, 0x0111);
 
-  DcmDataset unknown = setStatus("COMPLETED");
+  DcmDataset unknown = test::mppsSetStatus("COMPLETED");
   EXPECT_EQ(client->nSet(test::newUid(), unknown).status, 0x0112);
 
-  DcmDataset missing = createAttributes("A1");
+  DcmDataset missing = test::mppsCreateAttributes("A1");
   missing.findAndDeleteElement(DCM_PerformedProcedureStepStartDate);
   const auto missing_rsp = client->nCreate(test::newUid(), missing);
   EXPECT_EQ(missing_rsp.status, 0x0120);
   EXPECT_NE(missing_rsp.error_comment.find("PerformedProcedureStepStartDate"), std::string::npos)
       << missing_rsp.error_comment;
 
-  DcmDataset not_in_progress = createAttributes("A1");
+  DcmDataset not_in_progress = test::mppsCreateAttributes("A1");
   not_in_progress.putAndInsertString(DCM_PerformedProcedureStepStatus, "COMPLETED");
   EXPECT_EQ(client->nCreate(test::newUid(), not_in_progress).status, 0x0106);
 
-  DcmDataset bad_status = setStatus("FINISHED");
+  DcmDataset bad_status = test::mppsSetStatus("FINISHED");
   EXPECT_EQ(client->nSet(uid, bad_status).status, 0x0106);
   EXPECT_EQ(itemStatus(mwl, "A1"), "IN PROGRESS");  // none of the errors changed anything
   client->release();
@@ -167,11 +122,12 @@ TEST(Mpps, KeepsStepsForUnknownAccessionsUnlinked) {
   mwl.add(appointment("A1"));
   auto client = mppsClient(mwl.port());
   const std::string uid = test::newUid();
-  DcmDataset create = createAttributes("NOT-ON-LIST");
+  DcmDataset create = test::mppsCreateAttributes("NOT-ON-LIST");
   EXPECT_EQ(client->nCreate(uid, create).status, 0x0000);
   EXPECT_EQ(mwl.store().find("A1")->status, "SCHEDULED");
-  EXPECT_EQ(client->nSet(uid, *std::make_unique<DcmDataset>(setStatus("COMPLETED"))).status,
-            0x0000);
+  EXPECT_EQ(
+      client->nSet(uid, *std::make_unique<DcmDataset>(test::mppsSetStatus("COMPLETED"))).status,
+      0x0000);
   EXPECT_EQ(mwl.store().find("A1")->status, "SCHEDULED");
   client->release();
 }
@@ -189,11 +145,11 @@ TEST(Mpps, LinksAnUnscheduledStepByPatientAndDateOnlyWhenOneItemFits) {
   mwl.add(twin_b);
   auto client = mppsClient(mwl.port());
 
-  DcmDataset single = createAttributes("", "P-ONLY");
+  DcmDataset single = test::mppsCreateAttributes("", "P-ONLY");
   EXPECT_EQ(client->nCreate(test::newUid(), single).status, 0x0000);
   EXPECT_EQ(itemStatus(mwl, "ONE"), "IN PROGRESS");
 
-  DcmDataset ambiguous = createAttributes("", "P-TWICE");
+  DcmDataset ambiguous = test::mppsCreateAttributes("", "P-TWICE");
   EXPECT_EQ(client->nCreate(test::newUid(), ambiguous).status, 0x0000);
   EXPECT_EQ(itemStatus(mwl, "TWIN-A"), "SCHEDULED");
   EXPECT_EQ(itemStatus(mwl, "TWIN-B"), "SCHEDULED");
@@ -207,7 +163,7 @@ TEST(Mpps, NeverMovesAnItemBackwards) {
   mwl.add(item);
   auto client = mppsClient(mwl.port());
   const std::string uid = test::newUid();
-  DcmDataset create = createAttributes("A1");
+  DcmDataset create = test::mppsCreateAttributes("A1");
   EXPECT_EQ(client->nCreate(uid, create).status, 0x0000);
   EXPECT_EQ(itemStatus(mwl, "A1"), "COMPLETED");
   EXPECT_EQ(mwl.store().find("A1")->mpps_instance_uid, uid);  // still recorded
@@ -224,7 +180,7 @@ TEST(Lifecycle, FirstStoredImageStartsTheItemAndMppsStillCompletesIt) {
   config.pacs.storage_path = dir / "storage";
   config.pacs.db_path = dir / "pacs.db";
   config.network.bind_address = "127.0.0.1";
-  supervisor::WorklistLink link(mwl.mpps());
+  supervisor::WorklistLink link(mwl.lifecycle());
   pacs::PacsService pacs(config, std::uint16_t{0}, &link);
   pacs.start();
 
@@ -254,9 +210,9 @@ TEST(Lifecycle, FirstStoredImageStartsTheItemAndMppsStillCompletesIt) {
 
   auto client = mppsClient(mwl.port());
   const std::string mpps_uid = test::newUid();
-  DcmDataset create = createAttributes("A1");
+  DcmDataset create = test::mppsCreateAttributes("A1");
   EXPECT_EQ(client->nCreate(mpps_uid, create).status, 0x0000);
-  DcmDataset done = setStatus("COMPLETED");
+  DcmDataset done = test::mppsSetStatus("COMPLETED");
   EXPECT_EQ(client->nSet(mpps_uid, done).status, 0x0000);
   client->release();
   const auto item = mwl.store().find("A1");

@@ -6,6 +6,7 @@
 
 #include "common/dicom/dcmtk_globals.h"
 #include "common/logging/logging.h"
+#include "services/mwl/worklist_feed.h"
 #include "services/mwl/worklist_validation.h"
 
 namespace gateway::test {
@@ -27,7 +28,7 @@ MwlHarness::~MwlHarness() { service_->stop(config_.network.shutdown_timeout); }
 void MwlHarness::add(mwl::WorklistItem item) {
   const auto errors = mwl::validateAndComplete(item);
   for (const auto& e : errors) ADD_FAILURE() << e.field << ": " << e.message;
-  store().add(item, false);
+  mwl::WorklistFeed(store()).add(item, mwl::StudyUid::kGiven, false);
 }
 
 mwl::WorklistItem appointment(const std::string& accession, const std::string& date,

@@ -21,8 +21,9 @@ class MwlHarness {
   std::uint16_t port() const { return service_->port(); }
   std::uint16_t tlsPort() const { return service_->tlsPort(); }  // with config.mwl.tls_port
   mwl::WorklistStore& store() { return service_->store(); }
-  mwl::MppsProcessor& mpps() { return service_->mpps(); }
-  // Validates (filling generated values) and adds; fails the test on invalid items.
+  mwl::WorklistLifecycle& lifecycle() { return service_->lifecycle(); }
+  // Validates (filling generated values) and adds through the feed; fails the test on
+  // invalid items.
   void add(mwl::WorklistItem item);
 
  private:

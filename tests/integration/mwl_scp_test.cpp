@@ -10,6 +10,7 @@
 
 #include "services/mwl/worklist_validation.h"
 #include "tests/integration/mwl_harness.h"
+#include "tests/support/worklist_fixtures.h"
 
 namespace gateway::test {
 namespace {
@@ -220,7 +221,7 @@ TEST(MwlScp, CancelStopsTheResponses) {
     ASSERT_TRUE(mwl::validateAndComplete(item).empty());
     items.push_back(item);
   }
-  mwl.store().addAll(items, false);
+  test::importItems(mwl.store(), items);
   WorklistScu scu(mwl.port());
   DcmDataset q = modalityQuery();
   const auto outcome = scu.find(q, 1);
@@ -279,7 +280,7 @@ TEST(MwlScp, ConcurrentQueriesSeeImportsAsTheyCommit) {
         mwl::validateAndComplete(item);
         items.push_back(item);
       }
-      mwl.store().addAll(items, false);
+      test::importItems(mwl.store(), items);
     }
   });
   std::vector<std::thread> readers;

@@ -16,6 +16,7 @@
 
 #include "common/dicom/dimse_status.h"
 #include "common/logging/logging.h"
+#include "common/crypto/sha256.h"
 #include "services/pacs/storage_path.h"
 #include "tests/integration/pacs_harness.h"
 #include "tests/support/dicom_factory.h"
@@ -94,7 +95,7 @@ TEST(StorageScp, StoresEveryScreeningSopClassBitForBit) {
     const auto file = pacs.storage() / row->storage_path;
     EXPECT_TRUE(datasetBytesOfFile(file) == encodeLikeDimse(*ds, EXS_LittleEndianExplicit))
         << "stored dataset differs from the bytes sent";
-    EXPECT_EQ(row->storage_hash, pacs::sha256OfFile(file).value());
+    EXPECT_EQ(row->storage_hash, crypto::sha256OfFile(file).value());
     EXPECT_EQ(row->file_size, static_cast<std::int64_t>(std::filesystem::file_size(file)));
   }
   EXPECT_EQ(pacs.rowCount(), static_cast<std::int64_t>(classes.size()));
@@ -225,14 +226,15 @@ TEST(StorageScp, DuplicateKeepsTheFirstCopyByDefault) {
   EXPECT_EQ(pacs.rowCount(), 1);
   EXPECT_EQ(pacs.storedFileCount(), 1u);
   EXPECT_EQ(pacs.temporaryFileCount(), 0u);
-  EXPECT_EQ(pacs::sha256OfFile(pacs.storage() / after.storage_path).value(), original.storage_hash);
+  EXPECT_EQ(crypto::sha256OfFile(pacs.storage() / after.storage_path).value(),
+            original.storage_hash);
   // The second, different copy is not lost: it is quarantined, recorded with both hashes.
   const auto quarantined = pacs.service().index().quarantined();
   ASSERT_EQ(quarantined.size(), 1u);
   EXPECT_EQ(quarantined[0].sop_instance_uid, uid);
   EXPECT_EQ(quarantined[0].held_hash, original.storage_hash);
   EXPECT_EQ(quarantined[0].source_aet, "TEST_MODALITY");
-  EXPECT_EQ(pacs::sha256OfFile(pacs.storage() / quarantined[0].quarantine_path).value(),
+  EXPECT_EQ(crypto::sha256OfFile(pacs.storage() / quarantined[0].quarantine_path).value(),
             quarantined[0].storage_hash);
   EXPECT_EQ(pacs.quarantinedFileCount(), 1u);
   // The same bytes sent a third time are a plain re-send: nothing more is quarantined.
@@ -271,7 +273,7 @@ TEST(StorageScp, DuplicateReplacesAtomicallyWhenConfigured) {
   EXPECT_EQ(after.metadata.patient_name, "OTHER^NAME");
   EXPECT_EQ(pacs.rowCount(), 1);
   EXPECT_EQ(pacs.storedFileCount(), 1u);
-  EXPECT_EQ(pacs::sha256OfFile(pacs.storage() / after.storage_path).value(), after.storage_hash);
+  EXPECT_EQ(crypto::sha256OfFile(pacs.storage() / after.storage_path).value(), after.storage_hash);
   scu->releaseAssociation();
 }
 

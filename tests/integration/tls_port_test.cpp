@@ -3,6 +3,7 @@
 // handshake that stalls being dropped at the deadline while others are served. Certificates
 // come from a throw-away PKI made by the test.
 #include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <gtest/gtest.h>
 #include <poll.h>
@@ -13,6 +14,7 @@
 #include <thread>
 
 #include "common/dicom/echo_client.h"
+#include "common/dicom/outbound_association.h"
 #include "common/dicom/scu_setup.h"
 #include "common/logging/logging.h"
 #include "tests/integration/mwl_harness.h"
@@ -183,6 +185,43 @@ TEST_F(TlsPort, StoresThroughTls) {
   EXPECT_EQ(status, 0x0000);
   EXPECT_TRUE(scu.releaseAssociation().good());
   EXPECT_EQ(pacs.rowCount(), 1);
+}
+
+TEST_F(TlsPort, OutboundAssociationsCallAKnownAeOverTls) {
+  // What commitment reports, C-MOVE and forwarding will do for a known AE with `tls: true`.
+  PacsHarness pacs([](config::GatewayConfig& c) { withTls(c, true); });
+  config::TlsSettings ours;
+  ours.cert = pki_->server().cert;
+  ours.key = pki_->server().key;
+  ours.ca = pki_->caCert();
+  auto object = makeObject({});
+  OFString uid;
+  object->findAndGetOFString(DCM_SOPInstanceUID, uid);
+  const auto file = pacs.storage().parent_path() / "outbound.dcm";
+  DcmFileFormat format(object.get());
+  ASSERT_TRUE(format.saveFile(file.c_str(), EXS_LittleEndianExplicit).good());
+
+  dicom::OutboundTarget target;
+  target.host = "127.0.0.1";
+  target.port = pacs.tlsPort();
+  target.calling_aet = "SCREENING_GW";
+  target.called_aet = "SCREENING_PACS";
+  target.timeout = kTimeout;
+  target.tls = dicom::remoteCallTls(ours);
+  const std::vector<dicom::OutboundContext> contexts = {
+      {UID_DigitalMammographyXRayImageStorageForPresentation,
+       {UID_LittleEndianExplicitTransferSyntax}}};
+  {
+    dicom::OutboundAssociation association(target, contexts);
+    const auto result = association.storeFile(
+        file, UID_DigitalMammographyXRayImageStorageForPresentation, uid.c_str());
+    EXPECT_EQ(result.status, 0x0000) << result.error_comment;
+  }
+  EXPECT_EQ(pacs.rowCount(), 1);
+  // Without a CA it cannot verify the peer: it does not call at all.
+  ours.ca.clear();
+  target.tls = dicom::remoteCallTls(ours);
+  EXPECT_THROW(dicom::OutboundAssociation(target, contexts), dicom::OutboundError);
 }
 
 TEST_F(TlsPort, TheWorklistHasItsOwnTlsPort) {

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "common/crypto/sha256.h"
 #include "services/pacs/instance_archiver.h"
 #include "services/pacs/storage_path.h"
 #include "tests/support/dicom_factory.h"
@@ -24,7 +25,7 @@ std::vector<std::string> archiveObjects(pacs::FileStore& store, pacs::InstanceIn
     if (format.saveFile(object.file->path().c_str(), EXS_LittleEndianExplicit).bad()) {
       throw std::runtime_error("cannot write " + object.file->path().string());
     }
-    object.storage_hash = pacs::sha256OfFile(object.file->path()).value();
+    object.storage_hash = crypto::sha256OfFile(object.file->path()).value();
     object.file_size = std::filesystem::file_size(object.file->path());
     object.command_sop_class_uid = spec.sop_class_uid;
     object.command_sop_instance_uid = spec.sop_instance_uid;

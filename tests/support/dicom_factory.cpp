@@ -6,7 +6,6 @@
 #include <dcmtk/dcmdata/dcsequen.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmdata/dcvrobow.h>
-#include <openssl/evp.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -15,6 +14,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "common/crypto/sha256.h"
 #include "tests/support/temp_dir.h"
 
 namespace gateway::test {
@@ -85,7 +85,7 @@ std::unique_ptr<DcmDataset> makeObject(const ObjectSpec& spec) {
                          spec.sop_class_uid == UID_SecondaryCaptureImageStorage ? "OT" : "MG");
   ds->putAndInsertString(DCM_ImageLaterality, "L");
   ds->putAndInsertString(DCM_ViewPosition, "CC");
-  addCodeItem(*ds, DCM_ViewCodeSequence, "R-10242", "SRT", "cranio-caudal");
+  addCodeItem(*ds, DCM_ViewCodeSequence, "399162004", "SCT", "cranio-caudal");
   if (!isImageClass(spec.sop_class_uid) || !spec.with_pixels) return ds;
   ds->putAndInsertUint16(DCM_SamplesPerPixel, 1);
   ds->putAndInsertString(DCM_PhotometricInterpretation, "MONOCHROME2");
@@ -139,25 +139,13 @@ std::string datasetBytesOfFile(const std::filesystem::path& file) {
 std::string sha256OfFileFrom(const std::filesystem::path& file, std::uint64_t offset) {
   std::ifstream in(file, std::ios::binary);
   in.seekg(static_cast<std::streamoff>(offset));
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  crypto::Sha256 sha;
   std::vector<char> buffer(1 << 20);
   while (in) {
     in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-    if (in.gcount() > 0)
-      EVP_DigestUpdate(ctx, buffer.data(), static_cast<std::size_t>(in.gcount()));
+    if (in.gcount() > 0) sha.update(buffer.data(), static_cast<std::size_t>(in.gcount()));
   }
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_DigestFinal_ex(ctx, digest, &length);
-  EVP_MD_CTX_free(ctx);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) {
-    hex.push_back(kHex[digest[i] >> 4]);
-    hex.push_back(kHex[digest[i] & 0x0f]);
-  }
-  return hex;
+  return sha.finishHex();
 }
 
 std::string writeLargeMultiframeFile(const std::filesystem::path& file, std::uint32_t frames,

@@ -6,6 +6,7 @@
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <gtest/gtest.h>
 
+#include "common/crypto/sha256.h"
 #include "common/dicom/dimse_status.h"
 #include "services/pacs/storage_path.h"
 #include "tests/support/dicom_factory.h"
@@ -32,7 +33,7 @@ class ArchiverTest : public ::testing::Test {
     object.file = store_.createTemp();
     DcmFileFormat format(ds.get());
     EXPECT_TRUE(format.saveFile(object.file->path().c_str(), EXS_LittleEndianExplicit).good());
-    object.storage_hash = sha256OfFile(object.file->path()).value();
+    object.storage_hash = crypto::sha256OfFile(object.file->path()).value();
     object.file_size = std::filesystem::file_size(object.file->path());
     object.command_sop_class_uid = spec.sop_class_uid;
     object.command_sop_instance_uid = uid;
@@ -89,11 +90,11 @@ TEST_F(ArchiverTest, NeverOverwritesAnUnindexedFileOfAnotherUid) {
   const auto path = store_.absolute(storagePathFor(uid));
   std::filesystem::create_directories(path.parent_path());
   std::filesystem::copy_file(planted.file->path(), path);
-  const std::string planted_hash = sha256OfFile(path).value();
+  const std::string planted_hash = crypto::sha256OfFile(path).value();
 
   auto object = received(uid);
   EXPECT_EQ(archiver_.archive(object).result, ArchiveResult::kCollision);
-  EXPECT_EQ(sha256OfFile(path).value(), planted_hash);  // untouched
+  EXPECT_EQ(crypto::sha256OfFile(path).value(), planted_hash);  // untouched
   EXPECT_FALSE(index_.findByUid(uid).has_value());
 }
 

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "services/mwl/worklist_feed.h"
 #include "services/mwl/worklist_reset.h"
 #include "services/mwl/worklist_store.h"
 #include "services/pacs/storage_path.h"
@@ -50,9 +51,13 @@ TEST(WorklistImportProgress, ReportsEachInsertedItem) {
   std::vector<mwl::WorklistItem> items;
   for (int i = 0; i < 5; ++i) items.push_back(test::validWorklistItem("A" + std::to_string(i)));
   std::vector<std::pair<std::uint64_t, std::uint64_t>> seen;
-  store.addAll(items, false, [&seen](std::uint64_t done, std::uint64_t total) {
-    seen.emplace_back(done, total);
-  });
+  mwl::WorklistImport import;
+  for (std::size_t i = 0; i < items.size(); ++i) import.items.push_back({items[i], i + 1, 0, false});
+  const auto result =
+      mwl::WorklistFeed(store).import(import, false, [&seen](std::size_t done, std::size_t total) {
+        seen.emplace_back(done, total);
+      });
+  EXPECT_TRUE(result.written);
   ASSERT_EQ(seen.size(), 5u);
   for (std::size_t i = 0; i < seen.size(); ++i) {
     EXPECT_EQ(seen[i], std::make_pair(static_cast<std::uint64_t>(i + 1), std::uint64_t{5}));
@@ -70,7 +75,7 @@ TEST(WorklistResetProgress, FollowsTheBackupPageByPage) {
     item.study_description = std::string(64, 'x');
     items.push_back(item);
   }
-  store.addAll(items, false);
+  test::importItems(store, items);
   std::vector<std::pair<std::uint64_t, std::uint64_t>> seen;
   mwl::ResetOptions options;
   options.backup_dir = dir / "backups";

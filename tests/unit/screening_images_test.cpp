@@ -1,16 +1,22 @@
 #include "services/emulator/screening_images.h"
 
 #include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcsequen.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <set>
 
-#include "services/emulator/uid_generator.h"
+#include "common/dicom_values/uid_generator.h"
+#include "common/dicom_values/value_checks.h"
+#include "tests/support/emulator_fixtures.h"
 
 namespace gateway::emulator {
 namespace {
+
+ScheduledStep step() { return test::sampleScheduledStep(); }
+Acquisition acquisition() { return test::sampleAcquisition(); }
 
 std::string get(DcmItem& item, const DcmTagKey& tag) {
   OFString value;
@@ -19,50 +25,7 @@ std::string get(DcmItem& item, const DcmTagKey& tag) {
 }
 
 // PS3.5 9.1: digits and dots, at most 64 characters, no empty component, no leading zero.
-bool isValidUid(const std::string& uid) {
-  if (uid.empty() || uid.size() > 64) return false;
-  std::size_t start = 0;
-  while (start <= uid.size()) {
-    const std::size_t end = std::min(uid.find('.', start), uid.size());
-    const std::string component = uid.substr(start, end - start);
-    if (component.empty()) return false;
-    if (!std::all_of(component.begin(), component.end(), ::isdigit)) return false;
-    if (component.size() > 1 && component[0] == '0') return false;
-    start = end + 1;
-  }
-  return true;
-}
-
-ScheduledStep step() {
-  ScheduledStep s;
-  s.patient_name = "DOE^JANE";
-  s.patient_id = "PID-42";
-  s.patient_birth_date = "19700315";
-  s.patient_sex = "F";
-  s.accession_number = "ACC-42";
-  s.study_instance_uid = "1.2.826.0.1.3680043.10.99.42";
-  s.requested_procedure_id = "RP-42";
-  s.requested_procedure_description = "Screening mammography";
-  s.referring_physician = "WHO^JOHN";
-  s.modality = "MG";
-  s.station_aet = "MAMMO1";
-  s.step_id = "SPS-42";
-  s.step_description = "Bilateral screening";
-  s.step_status = "SCHEDULED";
-  return s;
-}
-
-Acquisition acquisition() {
-  Acquisition a;
-  a.series_instance_uid = newUid();
-  a.date = "20261128";
-  a.time = "093000";
-  a.performed_step_id = "E261128093000000";
-  a.performed_step_uid = newUid();
-  a.station_aet = "EMULATOR";
-  a.series_description = "Screening mammography 4 views";
-  return a;
-}
+bool isValidUid(const std::string& uid) { return dicom_values::isConformantUid(uid); }
 
 TEST(ScreeningImages, BuildsTheFourViewsWithLateralityViewAndCode) {
   const auto images = buildScreeningImages(step(), acquisition());
@@ -74,10 +37,10 @@ TEST(ScreeningImages, BuildsTheFourViewsWithLateralityViewAndCode) {
     const char* code;
     const char* meaning;
   };
-  const Expected expected[] = {{"LCC", "L", "CC", "R-10242", "cranio-caudal"},
-                               {"LMLO", "L", "MLO", "R-10226", "medio-lateral oblique"},
-                               {"RCC", "R", "CC", "R-10242", "cranio-caudal"},
-                               {"RMLO", "R", "MLO", "R-10226", "medio-lateral oblique"}};
+  const Expected expected[] = {{"LCC", "L", "CC", "399162004", "cranio-caudal"},
+                               {"LMLO", "L", "MLO", "399368009", "medio-lateral oblique"},
+                               {"RCC", "R", "CC", "399162004", "cranio-caudal"},
+                               {"RMLO", "R", "MLO", "399368009", "medio-lateral oblique"}};
   for (std::size_t i = 0; i < images.size(); ++i) {
     SCOPED_TRACE(expected[i].name);
     DcmDataset& d = *images[i].dataset;
@@ -88,7 +51,7 @@ TEST(ScreeningImages, BuildsTheFourViewsWithLateralityViewAndCode) {
     DcmItem* code = nullptr;
     ASSERT_TRUE(d.findAndGetSequenceItem(DCM_ViewCodeSequence, code, 0).good());
     EXPECT_EQ(get(*code, DCM_CodeValue), expected[i].code);
-    EXPECT_EQ(get(*code, DCM_CodingSchemeDesignator), "SRT");
+    EXPECT_EQ(get(*code, DCM_CodingSchemeDesignator), "SCT");  // SNOMED CT, not SRT
     EXPECT_EQ(get(*code, DCM_CodeMeaning), expected[i].meaning);
     EXPECT_TRUE(code->tagExists(DCM_ViewModifierCodeSequence));
     const std::string orientation = get(d, DCM_PatientOrientation);
@@ -160,7 +123,14 @@ TEST(ScreeningImages, IsADigitalMammographyForPresentationObject) {
     EXPECT_FALSE(get(d, DCM_ImagerPixelSpacing).empty());
     DcmItem* region = nullptr;
     ASSERT_TRUE(d.findAndGetSequenceItem(DCM_AnatomicRegionSequence, region, 0).good());
-    EXPECT_EQ(get(*region, DCM_CodeValue), "T-04000");
+    EXPECT_EQ(get(*region, DCM_CodeValue), "76752008");
+    EXPECT_EQ(get(*region, DCM_CodingSchemeDesignator), "SCT");
+    EXPECT_EQ(get(*region, DCM_CodeMeaning), "Breast");
+    // Type 2 in the Acquisition Context module: present, and empty.
+    DcmSequenceOfItems* context = nullptr;
+    ASSERT_TRUE(d.findAndGetSequence(DCM_AcquisitionContextSequence, context).good());
+    ASSERT_NE(context, nullptr);
+    EXPECT_EQ(context->card(), 0u);
     EXPECT_EQ(get(d, DCM_PhotometricInterpretation), "MONOCHROME2");
     Uint16 value = 0;
     ASSERT_TRUE(d.findAndGetUint16(DCM_SamplesPerPixel, value).good());
@@ -203,18 +173,6 @@ TEST(ScreeningImages, OmitsThePerformedStepReferenceWithoutMpps) {
     EXPECT_FALSE(image.dataset->tagExists(DCM_ReferencedPerformedProcedureStepSequence));
     EXPECT_EQ(get(*image.dataset, DCM_PerformedProcedureStepID), a.performed_step_id);
   }
-}
-
-TEST(EmulatorUid, IsAValidUniqueUidUnder225) {
-  std::set<std::string> seen;
-  for (int i = 0; i < 200; ++i) {
-    const std::string uid = newUid();
-    EXPECT_EQ(uid.rfind("2.25.", 0), 0u);
-    EXPECT_TRUE(isValidUid(uid)) << uid;
-    EXPECT_LE(uid.size(), 44u);
-    seen.insert(uid);
-  }
-  EXPECT_EQ(seen.size(), 200u);
 }
 
 }  // namespace

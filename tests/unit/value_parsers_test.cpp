@@ -25,36 +25,11 @@ TEST(ValueParsers, ParsesByteSizesWithBinaryAndDecimalSuffixes) {
   EXPECT_FALSE(parseByteSize("99999999999TiB").value);
 }
 
-TEST(ValueParsers, AcceptsOnlyValidAeTitles) {
-  EXPECT_EQ(parseAeTitle("SCREENING_PACS").value, "SCREENING_PACS");
-  EXPECT_EQ(parseAeTitle("  MWL_SCP ").value, "MWL_SCP");  // spaces are not significant
-  EXPECT_EQ(parseAeTitle("ABCDEFGHIJKLMNOP").value, "ABCDEFGHIJKLMNOP");  // 16
-  EXPECT_FALSE(parseAeTitle("").value);
-  EXPECT_FALSE(parseAeTitle("   ").value);
-  EXPECT_FALSE(parseAeTitle("ABCDEFGHIJKLMNOPQ").value);  // 17
-  EXPECT_FALSE(parseAeTitle("BAD\\AE").value);
-  EXPECT_FALSE(parseAeTitle("BAD\tAE").value);
-  EXPECT_FALSE(parseAeTitle("BAD\x01").value);
-}
-
 TEST(ValueParsers, NormalisesLogLevels) {
   EXPECT_EQ(parseLogLevel("INFO").value, "info");
   EXPECT_EQ(parseLogLevel("Warning").value, "warn");
   EXPECT_EQ(parseLogLevel("debug").value, "debug");
   EXPECT_FALSE(parseLogLevel("verbose").value);
-}
-
-TEST(ValueParsers, ValidatesUidSyntax) {
-  EXPECT_TRUE(isValidUid("1.2.840.10008.5.1.4.1.1.1.2"));
-  EXPECT_TRUE(isValidUid("1.2.840.0012.3"));  // leading zeros: tolerated (old modalities)
-  EXPECT_FALSE(isValidUid(""));
-  EXPECT_FALSE(isValidUid("1..2"));
-  EXPECT_FALSE(isValidUid("1.2."));
-  EXPECT_FALSE(isValidUid(".1.2"));
-  EXPECT_FALSE(isValidUid("1.2.abc"));
-  EXPECT_FALSE(isValidUid("../../etc/passwd"));
-  EXPECT_FALSE(isValidUid(std::string(65, '1')));
-  EXPECT_TRUE(isValidUid(std::string(64, '1')));
 }
 
 }  // namespace

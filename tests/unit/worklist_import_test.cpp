@@ -2,8 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "services/mwl/worklist_store.h"
-#include "tests/support/temp_dir.h"
+#include "tests/support/worklist_fixtures.h"
 
 namespace gateway::mwl {
 namespace {
@@ -16,17 +15,6 @@ std::string joinErrors(const WorklistImport& import) {
   std::string out;
   for (const auto& e : import.errors) out += e.toString() + "\n";
   return out;
-}
-
-bool hasError(const WorklistImport& import, std::size_t item, std::size_t line,
-              const std::string& field, const std::string& text) {
-  for (const auto& e : import.errors) {
-    if (e.item == item && e.line == line && e.field == field &&
-        e.message.find(text) != std::string::npos) {
-      return true;
-    }
-  }
-  return false;
 }
 
 TEST(WorklistImportFormat, ComesFromTheNameOrTheExtension) {
@@ -72,11 +60,15 @@ TEST(WorklistImportCsv, NamesTheItemLineAndFieldOfEveryProblem) {
                            "A1,P4,POE^EVE,19700101,20260302,0900,MG,\n";          // line 6
   const auto import = prepareWorklistImport(text, ImportFormat::kCsv);
   EXPECT_FALSE(import.ok());
-  EXPECT_TRUE(hasError(import, 2, 3, "patient_birth_date", "not a date")) << joinErrors(import);
-  EXPECT_TRUE(hasError(import, 2, 3, "patient_name", "control character")) << joinErrors(import);
-  EXPECT_TRUE(hasError(import, 3, 5, "scheduled_time", "not a time")) << joinErrors(import);
-  EXPECT_TRUE(hasError(import, 3, 5, "modality", "A-Z")) << joinErrors(import);
-  EXPECT_TRUE(hasError(import, 4, 6, "accession_number", "also given in item 1 (line 2)"))
+  EXPECT_TRUE(test::hasImportError(import, 2, 3, "patient_birth_date", "not a date"))
+      << joinErrors(import);
+  EXPECT_TRUE(test::hasImportError(import, 2, 3, "patient_name", "control character"))
+      << joinErrors(import);
+  EXPECT_TRUE(test::hasImportError(import, 3, 5, "scheduled_time", "not a time"))
+      << joinErrors(import);
+  EXPECT_TRUE(test::hasImportError(import, 3, 5, "modality", "A-Z")) << joinErrors(import);
+  EXPECT_TRUE(
+      test::hasImportError(import, 4, 6, "accession_number", "also given in item 1 (line 2)"))
       << joinErrors(import);
   EXPECT_EQ(import.errors.size(), 5u) << joinErrors(import);
   EXPECT_NE(joinErrors(import).find(
@@ -87,10 +79,12 @@ TEST(WorklistImportCsv, NamesTheItemLineAndFieldOfEveryProblem) {
 TEST(WorklistImportCsv, RejectsUnknownAndRepeatedHeaderFields) {
   const auto import = prepareWorklistImport(
       "accession_number,patient-id,colour,accession_number\nA1,P1,red,A1\n", ImportFormat::kCsv);
-  EXPECT_TRUE(hasError(import, 0, 1, "", "unknown field 'patient-id' (did you mean patient_id?)"))
+  EXPECT_TRUE(test::hasImportError(import, 0, 1, "",
+                                   "unknown field 'patient-id' (did you mean patient_id?)"))
       << joinErrors(import);
-  EXPECT_TRUE(hasError(import, 0, 1, "", "unknown field 'colour'")) << joinErrors(import);
-  EXPECT_TRUE(hasError(import, 0, 1, "accession_number", "given twice in the header"))
+  EXPECT_TRUE(test::hasImportError(import, 0, 1, "", "unknown field 'colour'"))
+      << joinErrors(import);
+  EXPECT_TRUE(test::hasImportError(import, 0, 1, "accession_number", "given twice in the header"))
       << joinErrors(import);
   EXPECT_TRUE(import.items.empty());
 }
@@ -108,15 +102,16 @@ TEST(WorklistImportCsv, RejectsRowsWithTheWrongNumberOfValues) {
                            "A1,P1,DOE^JANE,19700101,20260302,0830,MG,Screening, bilateral\n" +
                            "A2,P2,ROE^RITA,19700101,20260302,0830,MG\n";
   const auto import = prepareWorklistImport(text, ImportFormat::kCsv);
-  EXPECT_TRUE(hasError(import, 1, 2, "", "has 9 values, the header has 8")) << joinErrors(import);
-  EXPECT_TRUE(hasError(import, 2, 3, "", "has 7 values")) << joinErrors(import);
+  EXPECT_TRUE(test::hasImportError(import, 1, 2, "", "has 9 values, the header has 8"))
+      << joinErrors(import);
+  EXPECT_TRUE(test::hasImportError(import, 2, 3, "", "has 7 values")) << joinErrors(import);
 }
 
 TEST(WorklistImportCsv, ReportsBrokenQuotingAndAnEmptyFile) {
   const auto open = prepareWorklistImport(std::string(kHeader) + "A1,\"P1\n", ImportFormat::kCsv);
-  EXPECT_TRUE(hasError(open, 0, 2, "", "never closed")) << joinErrors(open);
+  EXPECT_TRUE(test::hasImportError(open, 0, 2, "", "never closed")) << joinErrors(open);
   const auto empty = prepareWorklistImport("", ImportFormat::kCsv);
-  EXPECT_TRUE(hasError(empty, 0, 0, "", "empty")) << joinErrors(empty);
+  EXPECT_TRUE(test::hasImportError(empty, 0, 0, "", "empty")) << joinErrors(empty);
   const auto header_only = prepareWorklistImport(kHeader, ImportFormat::kCsv);
   EXPECT_TRUE(header_only.ok());
   EXPECT_TRUE(header_only.items.empty());
@@ -180,11 +175,14 @@ TEST(WorklistImportYaml, NamesItemLineAndFieldAndReportsEverything) {
       "  modality: MG\n"                  // line 15
       "- just text\n";                    // line 16
   const auto import = prepareWorklistImport(text, ImportFormat::kYaml);
-  EXPECT_TRUE(hasError(import, 1, 8, "", "unknown field 'patient-sex' (did you mean patient_sex?)"))
+  EXPECT_TRUE(test::hasImportError(import, 1, 8, "",
+                                   "unknown field 'patient-sex' (did you mean patient_sex?)"))
       << joinErrors(import);
-  EXPECT_TRUE(hasError(import, 2, 10, "patient_id", "single value")) << joinErrors(import);
-  EXPECT_TRUE(hasError(import, 2, 12, "patient_birth_date", "not a date")) << joinErrors(import);
-  EXPECT_TRUE(hasError(import, 3, 16, "", "not a mapping")) << joinErrors(import);
+  EXPECT_TRUE(test::hasImportError(import, 2, 10, "patient_id", "single value"))
+      << joinErrors(import);
+  EXPECT_TRUE(test::hasImportError(import, 2, 12, "patient_birth_date", "not a date"))
+      << joinErrors(import);
+  EXPECT_TRUE(test::hasImportError(import, 3, 16, "", "not a mapping")) << joinErrors(import);
   EXPECT_EQ(import.errors.size(), 4u) << joinErrors(import);  // no "patient_id is required"
 }
 
@@ -194,9 +192,10 @@ TEST(WorklistImportYaml, ReportsSyntaxErrorsAndWrongShapes) {
   EXPECT_NE(broken.errors[0].message.find("not valid YAML"), std::string::npos);
   EXPECT_GT(broken.errors[0].line, 0u);
   const auto single = prepareWorklistImport("accession_number: A1\n", ImportFormat::kYaml);
-  EXPECT_TRUE(hasError(single, 0, 1, "", "single item")) << joinErrors(single);
+  EXPECT_TRUE(test::hasImportError(single, 0, 1, "", "single item")) << joinErrors(single);
   const auto extra = prepareWorklistImport("items: []\nversion: 2\n", ImportFormat::kYaml);
-  EXPECT_TRUE(hasError(extra, 0, 2, "", "unknown top-level key 'version'")) << joinErrors(extra);
+  EXPECT_TRUE(test::hasImportError(extra, 0, 2, "", "unknown top-level key 'version'"))
+      << joinErrors(extra);
   EXPECT_FALSE(prepareWorklistImport("", ImportFormat::kYaml).ok());
   EXPECT_FALSE(prepareWorklistImport("42\n", ImportFormat::kYaml).ok());
 }
@@ -230,53 +229,81 @@ TEST(WorklistImportJson, NamesTheItemOfEachProblem) {
       "  \"scheduled_time\": \"0830\", \"study_instance_uid\": \"1.2.3\"},\n"
       " \"text\"]\n";
   const auto import = prepareWorklistImport(text, ImportFormat::kJson);
-  EXPECT_TRUE(hasError(import, 2, 4, "modality", "required")) << joinErrors(import);
-  EXPECT_TRUE(hasError(import, 2, 6, "study_instance_uid", "also given in item 1"))
+  EXPECT_TRUE(test::hasImportError(import, 2, 4, "modality", "required")) << joinErrors(import);
+  EXPECT_TRUE(test::hasImportError(import, 2, 6, "study_instance_uid", "also given in item 1"))
       << joinErrors(import);
-  EXPECT_TRUE(hasError(import, 3, 7, "", "not an object")) << joinErrors(import);
+  EXPECT_TRUE(test::hasImportError(import, 3, 7, "", "not an object")) << joinErrors(import);
   EXPECT_EQ(import.errors[0].toString(), "item 2 (line 4): modality is required");
   const auto broken = prepareWorklistImport("[{\"a\": \"open]\n", ImportFormat::kJson);
   ASSERT_EQ(broken.errors.size(), 1u);
   EXPECT_NE(broken.errors[0].message.find("not valid JSON"), std::string::npos);
 }
 
-std::string twoItems(const char* second_accession) {
-  return std::string(kHeader) + "A1,P1,DOE^JANE,19700101,20260302,0830,MG,\n" + second_accession +
-         ",P2,ROE^RITA,19700101,20260302,0840,MG,\n";
+TEST(WorklistImportJson, ReportsRepeatedFieldsWrongShapesAndAnEmptyFile) {
+  const std::string text =
+      "{\"items\": [\n"
+      "  {\"accession_number\": \"A1\",\n"
+      "   \"accession_number\": \"A2\",\n"          // line 3
+      "   \"patient_id\": {\"nested\": [1, 2]},\n"  // line 4
+      "   \"patient_name\": 1.5e3, \"patient_sex\": true}\n"
+      "], \"version\": 2}\n";  // line 6
+  const auto import = parseWorklist(text, ImportFormat::kJson);
+  EXPECT_TRUE(test::hasImportError(import, 1, 3, "accession_number", "is given twice")) << joinErrors(import);
+  EXPECT_TRUE(test::hasImportError(import, 1, 4, "patient_id", "single value")) << joinErrors(import);
+  EXPECT_TRUE(test::hasImportError(import, 0, 6, "", "unknown top-level key 'version'")) << joinErrors(import);
+  ASSERT_EQ(import.items.size(), 1u);
+  EXPECT_EQ(import.items[0].item.patient_name, "1.5e3");  // numbers as written
+  EXPECT_EQ(import.items[0].item.patient_sex, "true");
+  for (const char* empty : {"", " \n\t", "\xEF\xBB\xBF\n", "null"}) {
+    const auto none = parseWorklist(empty, ImportFormat::kJson);
+    ASSERT_EQ(none.errors.size(), 1u) << empty;
+    EXPECT_NE(none.errors[0].message.find("the file is empty"), std::string::npos) << empty;
+  }
+  const auto single = parseWorklist("\n{\"accession_number\": \"A1\"}", ImportFormat::kJson);
+  EXPECT_TRUE(test::hasImportError(single, 0, 2, "", "single item")) << joinErrors(single);
 }
 
-TEST(WorklistImportStore, ReportsStoredAccessionsUnlessReplacing) {
-  test::TempDir dir;
-  WorklistStore store(dir / "worklist.db");
-  auto first = prepareWorklistImport(twoItems("A2"), ImportFormat::kCsv);
-  ASSERT_TRUE(first.ok()) << joinErrors(first);
-  store.addAll(first.worklistItems(), false);
-  const std::string stored_uid = store.find("A2")->study_instance_uid;
-
-  auto again = prepareWorklistImport(twoItems("A2"), ImportFormat::kCsv);
-  EXPECT_EQ(checkAgainstStore(again, store, false), 0u);
-  EXPECT_TRUE(hasError(again, 1, 2, "accession_number", "already on the worklist"));
-  EXPECT_TRUE(hasError(again, 2, 3, "accession_number", "already on the worklist"));
-
-  auto replacing = prepareWorklistImport(twoItems("A2"), ImportFormat::kCsv);
-  EXPECT_EQ(checkAgainstStore(replacing, store, true), 2u);
-  EXPECT_TRUE(replacing.ok());
-  // A replaced appointment keeps its study.
-  EXPECT_EQ(replacing.items[1].item.study_instance_uid, stored_uid);
+TEST(WorklistImportJson, NamesTheLineOfASyntaxError) {
+  const auto missing_comma =
+      parseWorklist("[\n  {\"accession_number\": \"A1\"}\n  {\"accession_number\": \"A2\"}\n]\n",
+                    ImportFormat::kJson);
+  ASSERT_EQ(missing_comma.errors.size(), 1u);
+  EXPECT_EQ(missing_comma.errors[0].line, 3u);
+  EXPECT_EQ(missing_comma.errors[0].toString().rfind("line 3: not valid JSON: syntax error", 0), 0u)
+      << missing_comma.errors[0].toString();
+  // JSON text is UTF-8: a Latin-1 file is refused where its first such byte is.
+  const auto latin1 = parseWorklist("[\n{\"patient_name\": \"M\xDCLLER\"}]", ImportFormat::kJson);
+  ASSERT_EQ(latin1.errors.size(), 1u);
+  EXPECT_EQ(latin1.errors[0].line, 2u);
+  EXPECT_NE(latin1.errors[0].message.find("UTF-8"), std::string::npos) << latin1.errors[0].message;
 }
 
-TEST(WorklistImportStore, WritesAllItemsOrNone) {
-  test::TempDir dir;
-  WorklistStore store(dir / "worklist.db");
-  auto one = prepareWorklistImport(twoItems("A2"), ImportFormat::kCsv);
-  ASSERT_TRUE(one.ok());
-  auto racing = one.worklistItems()[1];  // A2 arrives from elsewhere after the check
-  racing.study_instance_uid = "1.2.826.0.1.3680043.10.99";
-  store.add(racing, false);
-  EXPECT_THROW(store.addAll(one.worklistItems(), false), DuplicateAccessionError);
-  EXPECT_FALSE(store.find("A1"));  // rolled back with the failing A2
-  EXPECT_EQ(store.count(), 1);
+TEST(WorklistImportJson, StaysShallowForDeeplyNestedInput) {
+  // Nesting far beyond what an import needs is reported, without using memory or stack for
+  // the levels below a field's value.
+  const std::string deep =
+      "[{\"patient_id\": " + std::string(200000, '[') + std::string(200000, ']') + "}]";
+  const auto import = parseWorklist(deep, ImportFormat::kJson);
+  EXPECT_TRUE(test::hasImportError(import, 1, 1, "patient_id", "single value")) << joinErrors(import);
+  const auto yaml = parseWorklist("- patient_id: [[[[[[1]]]]]]\n", ImportFormat::kYaml);
+  EXPECT_TRUE(test::hasImportError(yaml, 1, 1, "patient_id", "single value")) << joinErrors(yaml);
 }
+
+TEST(WorklistImport, RefusesTextThatIsNotUtf8) {
+  // A CSV saved as Latin-1: the worklist answers in UTF-8, so the value would be garbage.
+  const auto import = prepareWorklistImport(
+      std::string(kHeader) + "A1,P1,M\xDCLLER^ANNA,19700101,20260302,0830,MG,\n",
+      ImportFormat::kCsv);
+  EXPECT_TRUE(test::hasImportError(import, 1, 2, "patient_name", "not valid UTF-8")) << joinErrors(import);
+  const auto overlong =
+      prepareWorklistImport(std::string(kHeader) +
+                                "A1,P1,DOE^JANE,19700101,20260302,0830,MG,a\xC0\xAF"
+                                "b\n",
+                            ImportFormat::kCsv);
+  EXPECT_TRUE(test::hasImportError(overlong, 1, 2, "study_description", "not valid UTF-8"))
+      << joinErrors(overlong);
+}
+
 
 }  // namespace
 }  // namespace gateway::mwl

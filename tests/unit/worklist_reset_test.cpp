@@ -15,11 +15,18 @@ namespace {
 
 WorklistItem item(const std::string& accession) { return test::validWorklistItem(accession); }
 
+ResetOptions options(const std::filesystem::path& backup_dir, int keep_backups) {
+  ResetOptions options;
+  options.backup_dir = backup_dir;
+  options.keep_backups = keep_backups;
+  return options;
+}
+
 TEST(WorklistReset, BacksUpThenClearsTheDay) {
   test::TempDir dir;
   WorklistStore store(dir / "worklist.db");
-  store.addAll({item("A1"), item("A2"), item("A3")}, false);
-  const auto report = resetWorklist(store, {dir / "backups", 7});
+  test::importItems(store, {item("A1"), item("A2"), item("A3")});
+  const auto report = resetWorklist(store, options(dir / "backups", 7));
   EXPECT_EQ(report.items_removed, 3);
   EXPECT_EQ(store.count(), 0);
   ASSERT_TRUE(std::filesystem::exists(report.backup_file));
@@ -39,7 +46,7 @@ TEST(WorklistReset, KeepsOnlyTheNewestBackups) {
     std::ofstream(dir / "backups" / old) << "old";
   }
   std::ofstream(dir / "backups" / "notes.txt") << "not a backup";
-  const auto report = resetWorklist(store, {dir / "backups", 2});
+  const auto report = resetWorklist(store, options(dir / "backups", 2));
   EXPECT_EQ(report.pruned.size(), 2u);
   const auto left = listBackups(dir / "backups");
   ASSERT_EQ(left.size(), 2u);

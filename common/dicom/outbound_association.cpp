@@ -1,0 +1,236 @@
+#include "common/dicom/outbound_association.h"
+
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcrledrg.h>
+#include <dcmtk/dcmdata/dcxfer.h>
+#include <dcmtk/dcmjpeg/djdecode.h>
+#include <dcmtk/dcmjpls/djdecode.h>
+#include <dcmtk/dcmnet/dimse.h>
+#include <dcmtk/dcmnet/diutil.h>
+#include <fmt/format.h>
+
+#include <mutex>
+
+#include "common/dicom/command_reader.h"
+#include "common/dicom/command_writer.h"
+#include "common/logging/peer_text.h"
+
+namespace gateway::dicom {
+namespace {
+
+bool isUncompressed(const std::string& transfer_syntax) {
+  const DcmXfer xfer(transfer_syntax.c_str());
+  return !xfer.isEncapsulated() && xfer.getStreamCompression() == ESC_none &&
+         xfer.getXfer() != EXS_Unknown;
+}
+
+}  // namespace
+
+void registerDecompressionCodecs() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    DJDecoderRegistration::registerCodecs();
+    DJLSDecoderRegistration::registerCodecs();
+    DcmRLEDecoderRegistration::registerCodecs();
+  });
+}
+
+OutboundAssociation::OutboundAssociation(const OutboundTarget& target,
+                                         const std::vector<OutboundContext>& contexts)
+    : target_(target) {
+  const auto timeout = static_cast<int>(target.timeout.count());
+  OFCondition cond = ASC_initializeNetwork(NET_REQUESTOR, 0, timeout, &network_);
+  if (cond.bad()) fail(std::string("cannot initialise the network: ") + cond.text());
+  if (target.tls) {
+    try {
+      tls_layer_ = makeClientTransport(*target.tls);
+    } catch (const std::exception& e) {
+      fail(e.what());
+    }
+    cond = ASC_setTransportLayer(network_, tls_layer_.get(), 0);
+    if (cond.bad()) fail(std::string("cannot use TLS: ") + cond.text());
+  }
+  dcmConnectionTimeout.set(static_cast<Sint32>(timeout));
+  T_ASC_Parameters* params = nullptr;
+  cond = ASC_createAssociationParameters(&params, static_cast<long>(target.max_pdu_size));
+  if (cond.bad()) fail(std::string("cannot create the association: ") + cond.text());
+  ASC_setAPTitles(params, target.calling_aet.c_str(), target.called_aet.c_str(), nullptr);
+  if (target.tls) ASC_setTransportLayerType(params, OFTrue);
+  const std::string address = target.host + ":" + std::to_string(target.port);
+  ASC_setPresentationAddresses(params, "localhost", address.c_str());
+  T_ASC_PresentationContextID id = 1;
+  for (const auto& context : contexts) {
+    std::vector<const char*> syntaxes;
+    for (const auto& ts : context.transfer_syntaxes) syntaxes.push_back(ts.c_str());
+    cond = ASC_addPresentationContext(params, id, context.abstract_syntax.c_str(), syntaxes.data(),
+                                      static_cast<int>(syntaxes.size()), context.role);
+    if (cond.bad()) {
+      ASC_destroyAssociationParameters(&params);
+      fail(std::string("cannot propose a presentation context: ") + cond.text());
+    }
+    id = static_cast<T_ASC_PresentationContextID>(id + 2);
+  }
+  cond = ASC_requestAssociation(network_, params, &assoc_);
+  if (cond.bad()) {
+    std::string why = cond.text();
+    if (cond == DUL_ASSOCIATIONREJECTED) {
+      T_ASC_RejectParameters rej{};
+      ASC_getRejectParameters(params, &rej);
+      why = fmt::format("association rejected (result {}, source {}, reason 0x{:X})",
+                        static_cast<int>(rej.result), static_cast<int>(rej.source),
+                        static_cast<int>(rej.reason));
+    }
+    if (assoc_ != nullptr) {
+      ASC_destroyAssociation(&assoc_);
+    } else {
+      ASC_destroyAssociationParameters(&params);
+    }
+    fail(why);
+  }
+  if (ASC_countAcceptedPresentationContexts(assoc_->params) == 0) {
+    abort();
+    fail("no presentation context accepted");
+  }
+}
+
+OutboundAssociation::~OutboundAssociation() {
+  release();
+  if (network_ != nullptr) ASC_dropNetwork(&network_);
+}
+
+void OutboundAssociation::fail(const std::string& what) {
+  throw OutboundError(fmt::format("{}@{}:{}: {}", target_.called_aet, target_.host, target_.port,
+                                  logging::escaped(what)));
+}
+
+void OutboundAssociation::release() {
+  if (assoc_ == nullptr) return;
+  if (ASC_releaseAssociation(assoc_).bad()) ASC_abortAssociation(assoc_);
+  ASC_destroyAssociation(&assoc_);
+}
+
+void OutboundAssociation::abort() {
+  if (assoc_ == nullptr) return;
+  ASC_abortAssociation(assoc_);
+  ASC_destroyAssociation(&assoc_);
+}
+
+T_ASC_PresentationContextID OutboundAssociation::contextFor(
+    const std::string& abstract_syntax, const std::string& transfer_syntax) const {
+  if (assoc_ == nullptr) return 0;
+  if (transfer_syntax.empty()) {
+    return ASC_findAcceptedPresentationContextID(assoc_, abstract_syntax.c_str());
+  }
+  return ASC_findAcceptedPresentationContextID(assoc_, abstract_syntax.c_str(),
+                                               transfer_syntax.c_str());
+}
+
+DimseCommand OutboundAssociation::awaitResponse(std::uint16_t command_field,
+                                                std::uint16_t message_id) {
+  DimseCommand response;
+  const OFCondition cond = readCommand(assoc_, static_cast<int>(target_.timeout.count()), response);
+  if (cond.bad()) {
+    abort();
+    fail(std::string("no response: ") + cond.text());
+  }
+  if (response.command_field != command_field || response.message_id_responded_to != message_id ||
+      !response.status) {
+    abort();
+    fail("unexpected " + commandName(response.command_field) + " instead of " +
+         commandName(command_field));
+  }
+  return response;
+}
+
+OutboundStoreResult OutboundAssociation::storeFile(const std::filesystem::path& file,
+                                                   const std::string& sop_class,
+                                                   const std::string& sop_instance,
+                                                   const std::string& move_originator_aet,
+                                                   std::uint16_t move_originator_message_id) {
+  if (assoc_ == nullptr) fail("association already closed");
+  const Part10Layout layout = readPart10Layout(file);
+  OutboundStoreResult result;
+  T_ASC_PresentationContextID id = contextFor(sop_class, layout.transfer_syntax_uid);
+  std::unique_ptr<DcmFileFormat> converted;
+  if (id != 0) {
+    result.transfer_syntax = layout.transfer_syntax_uid;
+  } else {
+    id = contextFor(sop_class);
+    T_ASC_PresentationContext pc{};
+    if (id == 0 || ASC_findAcceptedPresentationContext(assoc_->params, id, &pc).bad() ||
+        !isUncompressed(pc.acceptedTransferSyntax)) {
+      result.status = 0x0122;
+      result.error_comment =
+          "the destination accepts neither the object's transfer syntax nor "
+          "an uncompressed one for its class";
+      return result;
+    }
+    // The original is not accepted: decompress (lossless) into what is.
+    registerDecompressionCodecs();
+    converted = std::make_unique<DcmFileFormat>();
+    const DcmXfer target(pc.acceptedTransferSyntax);
+    if (converted->loadFile(file.c_str()).bad() ||
+        converted->getDataset()->chooseRepresentation(target.getXfer(), nullptr).bad() ||
+        !converted->getDataset()->canWriteXfer(target.getXfer())) {
+      result.status = 0x0122;
+      result.error_comment = std::string("cannot convert to ") + target.getXferName();
+      return result;
+    }
+    result.transfer_syntax = pc.acceptedTransferSyntax;
+    result.converted = true;
+  }
+
+  const std::uint16_t message_id = next_message_id_++;
+  DcmDataset command;
+  command.putAndInsertString(DCM_AffectedSOPClassUID, sop_class.c_str());
+  command.putAndInsertUint16(DCM_CommandField, DIMSE_C_STORE_RQ);
+  command.putAndInsertUint16(DCM_MessageID, message_id);
+  command.putAndInsertUint16(DCM_Priority, DIMSE_PRIORITY_MEDIUM);
+  command.putAndInsertUint16(DCM_CommandDataSetType, DIMSE_DATASET_PRESENT);
+  command.putAndInsertString(DCM_AffectedSOPInstanceUID, sop_instance.c_str());
+  if (!move_originator_aet.empty()) {
+    command.putAndInsertString(DCM_MoveOriginatorApplicationEntityTitle,
+                               move_originator_aet.c_str());
+    command.putAndInsertUint16(DCM_MoveOriginatorMessageID, move_originator_message_id);
+  }
+  OFCondition cond = sendCommandSet(assoc_, id, command);
+  if (cond.good()) {
+    cond = converted ? sendDataset(assoc_, id, *converted->getDataset())
+                     : sendDatasetFromFile(assoc_, id, file, layout);
+  }
+  if (cond.bad()) {
+    abort();
+    fail(std::string("C-STORE failed: ") + cond.text());
+  }
+  const DimseCommand response = awaitResponse(DIMSE_C_STORE_RSP, message_id);
+  result.status = *response.status;
+  result.error_comment = response.error_comment;
+  return result;
+}
+
+std::uint16_t OutboundAssociation::sendEventReport(const std::string& sop_class,
+                                                   const std::string& sop_instance,
+                                                   std::uint16_t event_type_id,
+                                                   DcmDataset& information) {
+  if (assoc_ == nullptr) fail("association already closed");
+  const T_ASC_PresentationContextID id = contextFor(sop_class);
+  if (id == 0) fail("no accepted presentation context for " + sop_class);
+  const std::uint16_t message_id = next_message_id_++;
+  DcmDataset command;
+  command.putAndInsertString(DCM_AffectedSOPClassUID, sop_class.c_str());
+  command.putAndInsertUint16(DCM_CommandField, DIMSE_N_EVENT_REPORT_RQ);
+  command.putAndInsertUint16(DCM_MessageID, message_id);
+  command.putAndInsertUint16(DCM_CommandDataSetType, DIMSE_DATASET_PRESENT);
+  command.putAndInsertString(DCM_AffectedSOPInstanceUID, sop_instance.c_str());
+  command.putAndInsertUint16(DCM_EventTypeID, event_type_id);
+  OFCondition cond = sendCommandSet(assoc_, id, command);
+  if (cond.good()) cond = sendDataset(assoc_, id, information);
+  if (cond.bad()) {
+    abort();
+    fail(std::string("N-EVENT-REPORT failed: ") + cond.text());
+  }
+  return *awaitResponse(DIMSE_N_EVENT_REPORT_RSP, message_id).status;
+}
+
+}  // namespace gateway::dicom
