@@ -35,6 +35,9 @@ void rejectBusy(int fd, std::size_t max_request_bytes, TlsSession* tls) {
   // service-provider (presentation), reason 2 local-limit-exceeded.
   const unsigned char reject[10] = {0x03, 0x00, 0x00, 0x00, 0x00, 0x04, 0x00, 0x02, 0x03, 0x02};
   if (tls != nullptr) {
+    // Never wait here: a peer that does not read gets no answer rather than a stalled thread.
+    const int flags = ::fcntl(fd, F_GETFL);
+    if (flags >= 0) ::fcntl(fd, F_SETFL, flags | O_NONBLOCK);
     tls->sendAndShutdown(reject, sizeof(reject));
     ::shutdown(fd, SHUT_WR);
     ::close(fd);

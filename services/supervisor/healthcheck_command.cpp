@@ -8,6 +8,7 @@
 
 #include "common/dicom/echo_client.h"
 #include "common/dicom/find_client.h"
+#include "common/dicom/tls_credentials.h"
 #include "common/dicom_values/current_date.h"
 #include "services/supervisor/cli_options.h"
 #include "services/supervisor/commands.h"
@@ -72,13 +73,21 @@ int runHealthcheck(const config::GatewayConfig& config, const HealthcheckOptions
     if (p.port == 0) continue;  // that port is off
     checkPort(host, p.port, p.label, p.aet, p.worklist, options, p.tls, passed, failures);
   }
+  // A certificate about to expire does not make the unit unhealthy yet, but is said under
+  // the verdict, as at start.
+  std::string warnings;
+  if (config.pacs.tls_port != 0 || config.mwl.tls_port != 0) {
+    for (const auto& soon : dicom::expiringCertificates(config.tls)) {
+      warnings += "warning: " + soon.describe() + "\n";
+    }
+  }
   if (!failures.empty()) {
     std::string line = "unhealthy:";
     for (const auto& f : failures) line += " " + f + ";";
-    std::cout << line << "\n";
+    std::cout << line << "\n" << warnings;
     return 1;
   }
-  std::cout << "healthy:" << passed << "\n";
+  std::cout << "healthy:" << passed << "\n" << warnings;
   return 0;
 }
 
@@ -95,7 +104,7 @@ CommandDeclaration healthcheckCommand() {
       "TLS port that is set (PACS_TLS_PORT, MWL_TLS_PORT), verifying the server against\n"
       "GATEWAY_TLS_CA (or, without a CA, the gateway's own GATEWAY_TLS_CERT) and showing\n"
       "that certificate when the port asks for one. Under known-aes access, --calling-aet\n"
-      "must be in known_aes.\n";
+      "must be in known_aes. A certificate expiring within 30 days is a warning line.\n";
   command.footer = "Exit 0 when all answer, else 1 and one line saying which failed.\n";
   // The exchanges' own timeout is --timeout; the DIMSE timeout bounds each socket read.
   command.settings = {"pacs.aet", "pacs.port",    "pacs.tls_port",         "mwl.aet",

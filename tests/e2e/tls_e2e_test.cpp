@@ -341,6 +341,13 @@ TEST_F(TlsE2e, CertificateProblemsAtStartExitTwoNamingTheSetting) {
                                 "expires on"),
             std::string::npos)
       << gateway->log();
+  // And in the health report: still healthy, with the warning under the verdict.
+  const auto [code, out] = runGateway({"healthcheck"}, env_);
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("\nwarning: tls.cert (GATEWAY_TLS_CERT): certificate O=Test Unit,CN=gateway "
+                     "expires on"),
+            std::string::npos)
+      << out;
   EXPECT_EQ(gateway->stop(SIGTERM, std::chrono::seconds(15)), 0) << gateway->log();
 }
 

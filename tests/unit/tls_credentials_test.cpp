@@ -143,6 +143,13 @@ TEST_F(TlsCredentials, BuildsTheServerAndClientContexts) {
   EXPECT_EQ(self.trust, pki_->server().cert);
   EXPECT_TRUE(self.partial_chain);
   EXPECT_NO_THROW(makeClientTransport(self));
+  // Calling another AE: only the site CA is a trust anchor, and our certificate is shown.
+  const TlsClientSettings remote = remoteCallTls(good());
+  EXPECT_EQ(remote.trust, pki_->caCert());
+  EXPECT_FALSE(remote.partial_chain);
+  EXPECT_EQ(remote.cert, pki_->server().cert);
+  EXPECT_TRUE(remoteCallTls(no_ca).trust.empty());
+  EXPECT_THROW(makeClientTransport(remoteCallTls(no_ca)), std::runtime_error);
   TlsClientSettings nothing;
   EXPECT_THROW(makeClientTransport(nothing), std::runtime_error);
   TlsClientSettings bad_key = selfCallTls(good());
