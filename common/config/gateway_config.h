@@ -57,6 +57,8 @@ struct PacsSettings {
   std::uint16_t tls_port = 0;  // DICOM TLS port beside `port`; 0: none. `port` 0: no plain port
   AccessPolicy access = AccessPolicy::kOpen;
   std::vector<std::string> aet_aliases;  // called AE titles accepted besides `aet`
+  // Storage Commitment: the earliest a report is sent after its N-ACTION (0: at once).
+  std::chrono::seconds commitment_report_delay{0};
 };
 
 // The worklist service (Modality Worklist C-FIND, later MPPS).

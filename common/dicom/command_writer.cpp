@@ -1,7 +1,5 @@
 #include "common/dicom/command_writer.h"
 
-#include "common/dicom/dataset_codec.h"
-
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcxfer.h>
 #include <dcmtk/dcmnet/dimse.h>
@@ -12,6 +10,8 @@
 #include <cstring>
 #include <stdexcept>
 #include <vector>
+
+#include "common/dicom/dataset_codec.h"
 
 namespace gateway::dicom {
 namespace {
@@ -42,7 +42,6 @@ OFCondition sendPdvs(T_ASC_Association* assoc, T_ASC_PresentationContextID prese
   } while (done < size);
   return EC_Normal;
 }
-
 
 std::uint32_t read32le(const std::uint8_t* p) {
   return std::uint32_t{p[0]} | (std::uint32_t{p[1]} << 8) | (std::uint32_t{p[2]} << 16) |
@@ -87,7 +86,8 @@ OFCondition sendDataset(T_ASC_Association* assoc, T_ASC_PresentationContextID pr
 
 Part10Layout readPart10Layout(const std::filesystem::path& file) {
   const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw std::runtime_error("cannot open " + file.string() + ": " + std::strerror(errno));
+  if (fd < 0)
+    throw std::runtime_error("cannot open " + file.string() + ": " + std::strerror(errno));
   struct Closer {
     int fd;
     ~Closer() { ::close(fd); }
@@ -154,9 +154,11 @@ OFCondition sendDatasetFromFile(T_ASC_Association* assoc,
   std::vector<std::uint8_t> buffer(std::max<std::size_t>(assoc->sendPDVLength, 4096));
   std::uint64_t offset = layout.dataset_offset;
   const std::uint64_t end = layout.file_size;
-  if (offset == end) return sendPdvs(assoc, presentation_id, DUL_DATASETPDV, buffer.data(), 0, true);
+  if (offset == end)
+    return sendPdvs(assoc, presentation_id, DUL_DATASETPDV, buffer.data(), 0, true);
   while (offset < end) {
-    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), end - offset));
+    const auto want =
+        static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), end - offset));
     const ssize_t got = ::pread(fd, buffer.data(), want, static_cast<off_t>(offset));
     if (got <= 0) return sendFailed("cannot read " + file.string());
     offset += static_cast<std::uint64_t>(got);

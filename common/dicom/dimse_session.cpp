@@ -1,5 +1,6 @@
 #include "common/dicom/dimse_session.h"
 
+#include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmnet/diutil.h>
 #include <spdlog/spdlog.h>
@@ -9,6 +10,7 @@
 #include <functional>
 
 #include "common/dicom/command_reader.h"
+#include "common/dicom/command_writer.h"
 #include "common/dicom/dimse_status.h"
 #include "common/dicom_values/value_checks.h"
 #include "common/logging/peer_text.h"
@@ -86,12 +88,24 @@ void DimseSession::abortNow() {
 
 std::string DimseSession::run() {
   auto last_activity = Clock::now();
+  // How the association ended, from a condition that stops it.
+  auto ended = [this](const OFCondition& cond) -> std::string {
+    if (cond == DUL_PEERREQUESTEDRELEASE) {
+      ASC_acknowledgeRelease(assoc_);
+      return "released";
+    }
+    if (cond == DUL_PEERABORTEDASSOCIATION) return "aborted by peer";
+    abortNow();
+    return "aborted (" + escaped(cond.text()) + ")";
+  };
   for (;;) {
     if (stopping_) {
       abortNow();
       return "aborted (server shutting down)";
     }
     if (!ASC_dataWaiting(assoc_, kIdlePollSeconds)) {
+      const OFCondition sent = sendOutbound();
+      if (sent.bad()) return ended(sent);
       if (Clock::now() - last_activity > options_.idle_timeout) {
         abortNow();
         return "aborted (idle timeout)";
@@ -100,23 +114,76 @@ std::string DimseSession::run() {
     }
     DimseCommand command;
     OFCondition cond = readCommand(assoc_, timeout_seconds_, command);
-    if (cond == DUL_PEERREQUESTEDRELEASE) {
-      ASC_acknowledgeRelease(assoc_);
-      return "released";
-    }
-    if (cond == DUL_PEERABORTEDASSOCIATION) return "aborted by peer";
-    if (cond.bad()) {
-      abortNow();
-      return "aborted (" + escaped(cond.text()) + ")";
-    }
+    if (cond.bad()) return ended(cond);
     last_activity = Clock::now();
     cond = dispatch(command);
-    if (cond.bad()) {
-      abortNow();
-      return "aborted (" + escaped(cond.text()) + ")";
-    }
+    if (cond.good()) cond = sendOutbound();
+    if (cond.bad()) return ended(cond);
     last_activity = Clock::now();
   }
+}
+
+OFCondition DimseSession::sendOutbound() {
+  for (int sent = 0; sent < 64; ++sent) {
+    std::optional<OutboundRequest> request = handler_.takeOutbound();
+    if (!request) return EC_Normal;
+    const OFCondition cond = sendOutbound(*request);
+    if (cond.bad()) return cond;
+  }
+  return EC_Normal;
+}
+
+OFCondition DimseSession::sendOutbound(OutboundRequest& request) {
+  auto finish = [&request](std::optional<std::uint16_t> status) {
+    if (request.done) request.done(status);
+    request.done = nullptr;
+  };
+  const T_ASC_PresentationContextID id =
+      ASC_findAcceptedPresentationContextID(assoc_, request.sop_class_uid.c_str());
+  if (id == 0 || !request.information) {
+    finish(std::nullopt);
+    return EC_Normal;  // not for this association; the association itself is fine
+  }
+  const std::uint16_t message_id = next_message_id_++;
+  DcmDataset command;
+  command.putAndInsertString(DCM_AffectedSOPClassUID, request.sop_class_uid.c_str());
+  command.putAndInsertUint16(DCM_CommandField, DIMSE_N_EVENT_REPORT_RQ);
+  command.putAndInsertUint16(DCM_MessageID, message_id);
+  command.putAndInsertUint16(DCM_CommandDataSetType, DIMSE_DATASET_PRESENT);
+  command.putAndInsertString(DCM_AffectedSOPInstanceUID, request.sop_instance_uid.c_str());
+  command.putAndInsertUint16(DCM_EventTypeID, request.event_type_id);
+  OFCondition cond = sendCommandSet(assoc_, id, command);
+  if (cond.good()) cond = sendDataset(assoc_, id, *request.information);
+  if (cond.bad()) {
+    finish(std::nullopt);
+    return cond;
+  }
+  // The response; requests the peer sends meanwhile are served as usual.
+  for (int round = 0; round < 1000; ++round) {
+    DimseCommand next;
+    cond = readCommand(assoc_, timeout_seconds_, next);
+    if (cond.bad()) {
+      finish(std::nullopt);
+      return cond;
+    }
+    if (next.command_field == DIMSE_N_EVENT_REPORT_RSP &&
+        next.message_id_responded_to == message_id) {
+      logger_.info("n-event-report id={} calling={} sop_instance={} event_type={} status={}",
+                   context_.id, escaped(context_.calling_aet), escaped(request.sop_instance_uid),
+                   request.event_type_id, status::format(next.status.value_or(0xFFFF)));
+      finish(next.status.value_or(0xFFFF));
+      return EC_Normal;
+    }
+    if (!next.isRequest()) continue;  // a stray response: nothing to do with it
+    cond = dispatch(next);
+    if (cond.bad()) {
+      finish(std::nullopt);
+      return cond;
+    }
+  }
+  finish(std::nullopt);
+  return makeOFCondition(OFM_dcmnet, DIMSEC_UNEXPECTEDRESPONSE, OF_error,
+                         "no N-EVENT-REPORT response");
 }
 
 OFCondition DimseSession::dispatch(const DimseCommand& command) {

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -121,6 +122,20 @@ class NServiceProvider {
   virtual spdlog::logger* logger() { return nullptr; }
 };
 
+// ---- Requests the gateway sends on an association it accepted ---------------------------
+
+// An N-EVENT-REPORT the SCP sends to the SCU on the SCU's own association (the report of a
+// storage commitment while the requester still holds the association, PS3.4 J.3.3).
+struct OutboundRequest {
+  std::string sop_class_uid;
+  std::string sop_instance_uid;
+  std::uint16_t event_type_id = 0;
+  std::unique_ptr<DcmDataset> information;
+  // Called on the association's worker thread with the peer's response status, or with
+  // nullopt when the request could not be sent or answered (the association ended).
+  std::function<void(std::optional<std::uint16_t> status)> done;
+};
+
 // Handles the DIMSE commands of one association through the providers it offers (null: the
 // command is not supported on this AE). Created for, and used only by, the worker thread that
 // runs that association. C-ECHO never reaches it: the edge answers it.
@@ -130,6 +145,9 @@ class AssociationHandler {
   virtual StoreProvider* store() { return nullptr; }
   virtual FindProvider* find() { return nullptr; }
   virtual NServiceProvider* normalized() { return nullptr; }
+  // A request to send to the peer when the association is idle (polled by the session
+  // between commands, about once a second); nullopt when there is none.
+  virtual std::optional<OutboundRequest> takeOutbound() { return std::nullopt; }
   // "key=value ..." counters for the association's closing log line.
   virtual std::string summary() const { return {}; }
 };

@@ -30,9 +30,14 @@ ServicePorts::ServicePorts(const config::GatewayConfig& config, ServicePortsSpec
 
 ServicePorts::~ServicePorts() = default;
 
-void ServicePorts::start() {
+void ServicePorts::bind() {
   if (plain_) plain_->bind();
   if (tls_) tls_->bind();
+  bound_ = true;
+}
+
+void ServicePorts::start() {
+  if (!bound_) bind();
   if (plain_) plain_->start();
   if (tls_) tls_->start();
 }

@@ -48,7 +48,8 @@ class ServicePorts {
 
   // Binds every port (loading the TLS credentials) before any starts serving; throws
   // std::runtime_error naming the port or the setting.
-  void start();
+  void bind();
+  void start();  // binds first if bind() was not called
   // Stops every port at once; each gets `grace` for its transfers.
   void stop(std::chrono::seconds grace);
 
@@ -59,6 +60,7 @@ class ServicePorts {
  private:
   std::unique_ptr<DicomServer> plain_;
   std::unique_ptr<DicomServer> tls_;
+  bool bound_ = false;
 };
 
 }  // namespace gateway::dicom

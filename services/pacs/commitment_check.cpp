@@ -17,8 +17,8 @@ CommitmentOutcome verifyCommitment(const std::vector<CommitmentItem>& items, Ins
       continue;
     }
     if (row->metadata.sop_class_uid != item.sop_class_uid) {
-      outcome.failed.push_back({item, kCommitClassInstanceConflict,
-                                "stored as " + row->metadata.sop_class_uid});
+      outcome.failed.push_back(
+          {item, kCommitClassInstanceConflict, "stored as " + row->metadata.sop_class_uid});
       continue;
     }
     const auto hash = crypto::sha256OfFile(store.absolute(row->storage_path));

@@ -35,7 +35,8 @@ void loadItems(SQLite::Database& db, CommitmentTransaction& t) {
                       "SELECT sop_class_uid, sop_instance_uid FROM storage_commitment_items "
                       "WHERE transaction_uid = ? ORDER BY position");
   s.bind(1, t.transaction_uid);
-  while (s.executeStep()) t.items.push_back({s.getColumn(0).getString(), s.getColumn(1).getString()});
+  while (s.executeStep())
+    t.items.push_back({s.getColumn(0).getString(), s.getColumn(1).getString()});
 }
 
 }  // namespace
@@ -131,9 +132,10 @@ void CommitmentStore::markRetry(const std::string& uid, const std::string& error
 
 void CommitmentStore::markReported(const std::string& uid, const std::string& via) {
   std::lock_guard lock(mutex_);
-  SQLite::Statement s(*db_,
-                      "UPDATE storage_commitments SET state = 'REPORTED', attempts = attempts + 1, "
-                      "reported_at = CURRENT_TIMESTAMP, reported_via = ? WHERE transaction_uid = ?");
+  SQLite::Statement s(
+      *db_,
+      "UPDATE storage_commitments SET state = 'REPORTED', attempts = attempts + 1, "
+      "reported_at = CURRENT_TIMESTAMP, reported_via = ? WHERE transaction_uid = ?");
   s.bind(1, via);
   s.bind(2, uid);
   s.exec();
@@ -151,7 +153,8 @@ void CommitmentStore::markUndeliverable(const std::string& uid, const std::strin
 
 void CommitmentStore::forgetAssociations() {
   std::lock_guard lock(mutex_);
-  db_->exec("UPDATE storage_commitments SET association_id = NULL WHERE association_id IS NOT NULL");
+  db_->exec(
+      "UPDATE storage_commitments SET association_id = NULL WHERE association_id IS NOT NULL");
 }
 
 }  // namespace gateway::pacs

@@ -114,10 +114,19 @@ class FileReception : public dicom::StoreReception {
 class StoreAssociationHandler : public dicom::AssociationHandler, public dicom::StoreProvider {
  public:
   StoreAssociationHandler(const dicom::AssociationContext& context, FileStore& store,
-                          InstanceArchiver& archiver)
-      : context_(context), store_(store), archiver_(archiver) {}
+                          InstanceArchiver& archiver, CommitmentService* commitment,
+                          CommitmentStore* commitments)
+      : context_(context), store_(store), archiver_(archiver) {
+    if (commitment != nullptr && commitments != nullptr) {
+      commitment_ = std::make_unique<CommitmentProvider>(context_, *commitment, *commitments);
+    }
+  }
 
   dicom::StoreProvider* store() override { return this; }
+  dicom::NServiceProvider* normalized() override { return commitment_.get(); }
+  std::optional<dicom::OutboundRequest> takeOutbound() override {
+    return commitment_ ? commitment_->takeOutbound() : std::nullopt;
+  }
 
   Start beginStore(const dicom::StoreRequest& request) override {
     Start start;
@@ -142,19 +151,26 @@ class StoreAssociationHandler : public dicom::AssociationHandler, public dicom::
   dicom::AssociationContext context_;
   FileStore& store_;
   InstanceArchiver& archiver_;
+  std::unique_ptr<CommitmentProvider> commitment_;  // after context_: it refers to it
 };
 
 }  // namespace
 
 StorageScp::StorageScp(const config::PacsSettings& settings, FileStore& store,
-                       InstanceArchiver& archiver)
+                       InstanceArchiver& archiver, CommitmentService* commitment,
+                       CommitmentStore* commitments)
     : store_(store),
       archiver_(archiver),
+      commitment_(commitment),
+      commitments_(commitments),
       sop_classes_(storageSopClasses(settings.allowed_sop_classes)) {}
 
 std::vector<dicom::OfferedSyntax> StorageScp::abstractSyntaxes() const {
   std::vector<dicom::OfferedSyntax> offered;
   for (const auto& uid : sop_classes_) offered.push_back({uid, config::AeService::kStore});
+  if (commitment_ != nullptr) {
+    offered.push_back({kStorageCommitmentClass, config::AeService::kCommitment});
+  }
   return offered;
 }
 
@@ -162,7 +178,8 @@ std::vector<std::string> StorageScp::transferSyntaxes() const { return storageTr
 
 std::unique_ptr<dicom::AssociationHandler> StorageScp::createHandler(
     const dicom::AssociationContext& context) {
-  return std::make_unique<StoreAssociationHandler>(context, store_, archiver_);
+  return std::make_unique<StoreAssociationHandler>(context, store_, archiver_, commitment_,
+                                                   commitments_);
 }
 
 }  // namespace gateway::pacs

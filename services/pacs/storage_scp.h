@@ -6,19 +6,23 @@
 
 #include "common/config/gateway_config.h"
 #include "common/dicom/dicom_server.h"
+#include "services/pacs/commitment_service.h"
 #include "services/pacs/file_store.h"
 #include "services/pacs/instance_archiver.h"
 
 namespace gateway::pacs {
 
-// The storage service: negotiates storage SOP classes and, for each C-STORE, gives the DICOM
+// The storage AE: negotiates storage SOP classes (and Storage Commitment) and, for each
+// C-STORE, gives the DICOM
 // edge a reception that writes the dataset exactly as received (behind a Part 10 meta
 // header) to a temporary file, then hands it to the archiver and answers with the
 // archiver's status. createHandler runs on worker threads; the archiver and file store it
 // shares are thread-safe.
 class StorageScp : public dicom::DicomService {
  public:
-  StorageScp(const config::PacsSettings& settings, FileStore& store, InstanceArchiver& archiver);
+  // With `commitment`, the AE also answers Storage Commitment Push Model (N-ACTION).
+  StorageScp(const config::PacsSettings& settings, FileStore& store, InstanceArchiver& archiver,
+             CommitmentService* commitment = nullptr, CommitmentStore* commitments = nullptr);
 
   std::vector<dicom::OfferedSyntax> abstractSyntaxes() const override;
   std::vector<std::string> transferSyntaxes() const override;
@@ -28,6 +32,8 @@ class StorageScp : public dicom::DicomService {
  private:
   FileStore& store_;
   InstanceArchiver& archiver_;
+  CommitmentService* commitment_;
+  CommitmentStore* commitments_;
   std::vector<std::string> sop_classes_;
 };
 

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "common/config/config_loader.h"
+#include "common/dicom/known_ae_target.h"
 #include "common/dicom/tls_credentials.h"
 #include "common/logging/logging.h"
 #include "common/process/instance_lock.h"
@@ -94,7 +95,12 @@ int runServe(const config::GatewayConfig& config) {
   try {
     mwl_service = std::make_unique<mwl::MwlService>(config);
     worklist_link = std::make_unique<WorklistLink>(mwl_service->lifecycle());
-    pacs_service = std::make_unique<pacs::PacsService>(config, std::nullopt, worklist_link.get());
+    // Commitment reports on a new association go where the table of known AEs says.
+    auto known_aes = std::make_shared<const dicom::RemoteAeTable>(config.known_aes);
+    pacs_service = std::make_unique<pacs::PacsService>(
+        config, std::nullopt, worklist_link.get(), [known_aes, &config](const std::string& aet) {
+          return dicom::knownAeTarget(*known_aes, aet, config.tls);
+        });
     pacs_service->start();
     mwl_service->start();
   } catch (const std::exception& e) {

@@ -9,6 +9,7 @@
 #include "common/config/known_ae.h"
 #include "common/dicom/access_policy.h"
 #include "common/dicom/association_request.h"
+#include "common/dicom/known_ae_target.h"
 #include "common/dicom/remote_ae_table.h"
 #include "tests/support/temp_dir.h"
 
@@ -352,6 +353,34 @@ TEST(RemoteAeTable, FindsAnAeByItsExactTitleWithWhereToCallIt) {
   EXPECT_EQ(table.find("MAMMO"), nullptr);
   EXPECT_EQ(table.find(""), nullptr);
   EXPECT_TRUE(dicom::RemoteAeTable().empty());
+}
+
+TEST(RemoteAeTable, SaysWhereAndHowToCallAKnownAeBack) {
+  KnownAe archive = entry("ARCHIVE");
+  archive.host = "pacs.hospital.local";
+  archive.port = 11112;
+  archive.tls = true;
+  KnownAe modality = entry("MAMMO1");
+  modality.host = "10.0.0.5";
+  modality.port = 104;
+  const dicom::RemoteAeTable table({archive, modality, entry("NOWHERE")});
+  config::TlsSettings tls;
+  tls.cert = "/etc/gateway/gateway.pem";
+  tls.key = "/etc/gateway/gateway.key";
+  tls.ca = "/etc/gateway/ca.pem";
+  const auto secure = dicom::knownAeTarget(table, "ARCHIVE", tls);
+  ASSERT_TRUE(secure);
+  EXPECT_EQ(secure->host, "pacs.hospital.local");
+  EXPECT_EQ(secure->port, 11112);
+  EXPECT_EQ(secure->called_aet, "ARCHIVE");
+  ASSERT_TRUE(secure->tls);
+  EXPECT_EQ(secure->tls->trust, "/etc/gateway/ca.pem");
+  EXPECT_EQ(secure->tls->cert, "/etc/gateway/gateway.pem");
+  const auto plain = dicom::knownAeTarget(table, "MAMMO1", tls);
+  ASSERT_TRUE(plain);
+  EXPECT_FALSE(plain->tls);
+  EXPECT_FALSE(dicom::knownAeTarget(table, "NOWHERE", tls));  // no host and port
+  EXPECT_FALSE(dicom::knownAeTarget(table, "STRANGER", tls));
 }
 
 TEST(RemoteAeTable, ListsTheEntriesNamingAnAddressExplicitly) {
