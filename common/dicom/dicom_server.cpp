@@ -321,8 +321,17 @@ void DicomServer::runAssociation(T_ASC_Association* assoc, const AssociationCont
   const auto transfer = service_.transferSyntaxes();
   std::vector<const char*> abstract_c;
   std::vector<const char*> transfer_c;
+  // A caller that may retrieve but not store still receives C-GET sub-operations: it gets
+  // the storage contexts it proposes as their SCP, and only as their SCP (below).
+  const bool may_retrieve = access.allowed.has(config::AeService::kRetrieve);
+  std::set<std::string> get_only;
   for (const auto& s : abstract) {
-    if (access.allowed.has(s.service)) abstract_c.push_back(s.uid.c_str());
+    if (access.allowed.has(s.service)) {
+      abstract_c.push_back(s.uid.c_str());
+    } else if (may_retrieve && service_.acceptsPeerScpRole(s.uid)) {
+      abstract_c.push_back(s.uid.c_str());
+      get_only.insert(s.uid);
+    }
   }
   for (const auto& s : transfer) transfer_c.push_back(s.c_str());
   if (cond.good() && !abstract_c.empty()) {
@@ -338,8 +347,15 @@ void DicomServer::runAssociation(T_ASC_Association* assoc, const AssociationCont
         pc.resultReason != ASC_P_ACCEPTANCE) {
       continue;
     }
-    if ((pc.proposedRole == ASC_SC_ROLE_SCP || pc.proposedRole == ASC_SC_ROLE_SCUSCP) &&
-        service_.acceptsPeerScpRole(pc.abstractSyntax)) {
+    const bool peer_scp =
+        pc.proposedRole == ASC_SC_ROLE_SCP || pc.proposedRole == ASC_SC_ROLE_SCUSCP;
+    if (get_only.count(pc.abstractSyntax) != 0) {
+      // Accepted for C-GET only: the caller receives on it and never sends a C-STORE-RQ.
+      cond = peer_scp ? ASC_acceptPresentationContext(assoc->params, pc.presentationContextID,
+                                                      pc.acceptedTransferSyntax, ASC_SC_ROLE_SCP)
+                      : ASC_refusePresentationContext(assoc->params, pc.presentationContextID,
+                                                      ASC_P_ABSTRACTSYNTAXNOTSUPPORTED);
+    } else if (peer_scp && service_.acceptsPeerScpRole(pc.abstractSyntax)) {
       cond = ASC_acceptPresentationContext(assoc->params, pc.presentationContextID,
                                            pc.acceptedTransferSyntax, pc.proposedRole);
     }

@@ -51,6 +51,7 @@ class DimseSession {
   OFCondition store(const DimseCommand& command);
   OFCondition find(const DimseCommand& command);
   OFCondition normalized(const DimseCommand& command);
+  OFCondition retrieve(const DimseCommand& command);
   OFCondition unsupported(const DimseCommand& command);
   // Sends every request the handler has queued; returns a bad condition (release or abort
   // included) when the association cannot go on.
@@ -67,6 +68,8 @@ class DimseSession {
                               bool& refused);
   std::string transferSyntaxOf(T_ASC_PresentationContextID id) const;
   std::string abstractSyntaxOf(T_ASC_PresentationContextID id) const;
+  // True when the context was accepted with the caller as its SCP only (C-GET delivery).
+  bool peerIsScpOnly(T_ASC_PresentationContextID id) const;
   void abortNow();
 
   T_ASC_Association* assoc_;

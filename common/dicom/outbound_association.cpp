@@ -1,41 +1,17 @@
 #include "common/dicom/outbound_association.h"
 
 #include <dcmtk/dcmdata/dcdeftag.h>
-#include <dcmtk/dcmdata/dcfilefo.h>
-#include <dcmtk/dcmdata/dcrledrg.h>
 #include <dcmtk/dcmdata/dcxfer.h>
-#include <dcmtk/dcmjpeg/djdecode.h>
-#include <dcmtk/dcmjpls/djdecode.h>
 #include <dcmtk/dcmnet/dimse.h>
 #include <dcmtk/dcmnet/diutil.h>
 #include <fmt/format.h>
 
-#include <mutex>
-
 #include "common/dicom/command_reader.h"
 #include "common/dicom/command_writer.h"
+#include "common/dicom/store_request.h"
 #include "common/logging/peer_text.h"
 
 namespace gateway::dicom {
-namespace {
-
-bool isUncompressed(const std::string& transfer_syntax) {
-  const DcmXfer xfer(transfer_syntax.c_str());
-  return !xfer.isEncapsulated() && xfer.getStreamCompression() == ESC_none &&
-         xfer.getXfer() != EXS_Unknown;
-}
-
-}  // namespace
-
-void registerDecompressionCodecs() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    DJDecoderRegistration::registerCodecs();
-    DJLSDecoderRegistration::registerCodecs();
-    DcmRLEDecoderRegistration::registerCodecs();
-  });
-}
-
 OutboundAssociation::OutboundAssociation(const OutboundTarget& target,
                                          const std::vector<OutboundContext>& contexts)
     : target_(target) {
@@ -149,59 +125,21 @@ OutboundStoreResult OutboundAssociation::storeFile(const std::filesystem::path& 
                                                    const std::string& move_originator_aet,
                                                    std::uint16_t move_originator_message_id) {
   if (assoc_ == nullptr) fail("association already closed");
-  const Part10Layout layout = readPart10Layout(file);
-  OutboundStoreResult result;
-  T_ASC_PresentationContextID id = contextFor(sop_class, layout.transfer_syntax_uid);
-  std::unique_ptr<DcmFileFormat> converted;
-  if (id != 0) {
-    result.transfer_syntax = layout.transfer_syntax_uid;
-  } else {
-    id = contextFor(sop_class);
-    T_ASC_PresentationContext pc{};
-    if (id == 0 || ASC_findAcceptedPresentationContext(assoc_->params, id, &pc).bad() ||
-        !isUncompressed(pc.acceptedTransferSyntax)) {
-      result.status = 0x0122;
-      result.error_comment =
-          "the destination accepts neither the object's transfer syntax nor "
-          "an uncompressed one for its class";
-      return result;
-    }
-    // The original is not accepted: decompress (lossless) into what is.
-    registerDecompressionCodecs();
-    converted = std::make_unique<DcmFileFormat>();
-    const DcmXfer target(pc.acceptedTransferSyntax);
-    if (converted->loadFile(file.c_str()).bad() ||
-        converted->getDataset()->chooseRepresentation(target.getXfer(), nullptr).bad() ||
-        !converted->getDataset()->canWriteXfer(target.getXfer())) {
-      result.status = 0x0122;
-      result.error_comment = std::string("cannot convert to ") + target.getXferName();
-      return result;
-    }
-    result.transfer_syntax = pc.acceptedTransferSyntax;
-    result.converted = true;
-  }
-
   const std::uint16_t message_id = next_message_id_++;
-  DcmDataset command;
-  command.putAndInsertString(DCM_AffectedSOPClassUID, sop_class.c_str());
-  command.putAndInsertUint16(DCM_CommandField, DIMSE_C_STORE_RQ);
-  command.putAndInsertUint16(DCM_MessageID, message_id);
-  command.putAndInsertUint16(DCM_Priority, DIMSE_PRIORITY_MEDIUM);
-  command.putAndInsertUint16(DCM_CommandDataSetType, DIMSE_DATASET_PRESENT);
-  command.putAndInsertString(DCM_AffectedSOPInstanceUID, sop_instance.c_str());
-  if (!move_originator_aet.empty()) {
-    command.putAndInsertString(DCM_MoveOriginatorApplicationEntityTitle,
-                               move_originator_aet.c_str());
-    command.putAndInsertUint16(DCM_MoveOriginatorMessageID, move_originator_message_id);
-  }
-  OFCondition cond = sendCommandSet(assoc_, id, command);
-  if (cond.good()) {
-    cond = converted ? sendDataset(assoc_, id, *converted->getDataset())
-                     : sendDatasetFromFile(assoc_, id, file, layout);
-  }
+  StoreSendResult sent;
+  const OFCondition cond = sendStoreRequest(assoc_, file, sop_class, sop_instance, message_id,
+                                            move_originator_aet, move_originator_message_id, sent);
   if (cond.bad()) {
     abort();
     fail(std::string("C-STORE failed: ") + cond.text());
+  }
+  OutboundStoreResult result;
+  result.transfer_syntax = sent.transfer_syntax;
+  result.converted = sent.converted;
+  if (!sent.sent) {
+    result.status = sent.refusal_status;
+    result.error_comment = sent.refusal;
+    return result;
   }
   const DimseCommand response = awaitResponse(DIMSE_C_STORE_RSP, message_id);
   result.status = *response.status;

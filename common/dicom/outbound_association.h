@@ -27,7 +27,7 @@ struct OutboundTarget {
   std::chrono::seconds timeout{30};  // connect, association request and each DIMSE exchange
   std::uint32_t max_pdu_size = 131072;
   // Set: DICOM TLS (BCP 195, the peer's certificate verified), as the known AE's `tls` says.
-  std::optional<TlsClientSettings> tls;
+  std::optional<TlsClientSettings> tls{};
 };
 
 struct OutboundContext {
@@ -96,9 +96,5 @@ class OutboundAssociation {
   T_ASC_Association* assoc_ = nullptr;
   std::uint16_t next_message_id_ = 1;
 };
-
-// Registers DCMTK's decompression codecs (JPEG, JPEG-LS, RLE) once, for the lossless
-// conversion above.
-void registerDecompressionCodecs();
 
 }  // namespace gateway::dicom

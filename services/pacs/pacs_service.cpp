@@ -17,9 +17,9 @@ PacsService::PacsService(const config::GatewayConfig& config,
       commitment_(std::make_unique<CommitmentService>(
           CommitmentService::Options{config.pacs.aet, config.pacs.commitment_report_delay,
                                      config.network.dimse_timeout},
-          *index_, store_, *commitments_, std::move(resolve_ae))),
+          *index_, store_, *commitments_, resolve_ae)),
       scp_(std::make_unique<StorageScp>(config_.pacs, store_, *archiver_, commitment_.get(),
-                                        commitments_.get())) {
+                                        commitments_.get(), index_.get(), resolve_ae)) {
   ports_ = std::make_unique<dicom::ServicePorts>(config, dicom::portsOf("pacs", config.pacs), *scp_,
                                                  *logging::pacs(), port_override);
 }

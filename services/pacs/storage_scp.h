@@ -22,9 +22,12 @@ class StorageScp : public dicom::DicomService {
  public:
   // With `commitment`, the AE also answers Storage Commitment Push Model (N-ACTION).
   StorageScp(const config::PacsSettings& settings, FileStore& store, InstanceArchiver& archiver,
-             CommitmentService* commitment = nullptr, CommitmentStore* commitments = nullptr);
+             CommitmentService* commitment = nullptr, CommitmentStore* commitments = nullptr,
+             InstanceIndex* index = nullptr, CommitmentService::Resolver resolve_ae = {});
 
   std::vector<dicom::OfferedSyntax> abstractSyntaxes() const override;
+  // C-GET: the peer receives the objects on its own association, as a storage SCP.
+  bool acceptsPeerScpRole(const std::string& abstract_syntax) const override;
   std::vector<std::string> transferSyntaxes() const override;
   std::unique_ptr<dicom::AssociationHandler> createHandler(
       const dicom::AssociationContext& context) override;
@@ -34,6 +37,8 @@ class StorageScp : public dicom::DicomService {
   InstanceArchiver& archiver_;
   CommitmentService* commitment_;
   CommitmentStore* commitments_;
+  InstanceIndex* index_;  // with it, the AE also answers C-MOVE and C-GET
+  CommitmentService::Resolver resolve_ae_;
   std::vector<std::string> sop_classes_;
 };
 

@@ -7,10 +7,14 @@
 #include <gtest/gtest.h>
 #include <spdlog/sinks/ringbuffer_sink.h>
 
+#include "common/dicom/known_ae_target.h"
 #include "common/logging/logging.h"
 #include "tests/integration/mwl_harness.h"
 #include "tests/integration/pacs_harness.h"
+#include "tests/support/dicom_factory.h"
 #include "tests/support/raw_association.h"
+#include "tests/support/store_client.h"
+#include "tests/support/temp_dir.h"
 
 namespace gateway::test {
 namespace {
@@ -199,6 +203,86 @@ TEST(AccessControl, OpenLetsEveryoneInAsBefore) {
   RawAssociation raw("127.0.0.9");
   EXPECT_TRUE(raw.open(pacs.port(), "SCREENING_PACS", "WHOEVER", {{1, kMg, kExplicit}}));
   EXPECT_TRUE(raw.release());
+}
+
+TEST(AccessControl, AnAeThatMayRetrieveButNotStoreGetsItsCGetButCannotStore) {
+  // WORKSTATION may retrieve (C-GET receives on its own association, as storage SCP) but
+  // not store; MAMMO1 stores.
+  auto workstation = known("WORKSTATION", {"127.0.0.1"}, {config::AeService::kRetrieve});
+  workstation.host = "127.0.0.1";
+  workstation.port = 11112;
+  const auto table = std::make_shared<dicom::RemoteAeTable>(
+      std::vector<config::KnownAe>{workstation, known("MAMMO1", {"127.0.0.1"})});
+  PacsHarness pacs(
+      [&](config::GatewayConfig& c) {
+        c.pacs.access = config::AccessPolicy::kKnownAes;
+        c.known_aes = table->entries();
+      },
+      [table](const std::string& aet) { return dicom::knownAeTarget(*table, aet, {}); });
+  const std::vector<std::string> ts = {UID_LittleEndianExplicitTransferSyntax};
+  auto object = makeObject({});
+  OFString uid;
+  object->findAndGetOFString(DCM_SOPInstanceUID, uid);
+  DcmDataset identifier;
+  object->findAndGetOFString(DCM_StudyInstanceUID, uid);
+  identifier.putAndInsertString(DCM_QueryRetrieveLevel, "STUDY");
+  identifier.putAndInsertString(DCM_StudyInstanceUID, uid.c_str());
+  {
+    TestScu mammo(pacs.port(), "SCREENING_PACS", "MAMMO1");
+    mammo.propose({kMg}, ts);
+    ASSERT_TRUE(mammo.connect().good());
+    EXPECT_EQ(mammo.store(*object).status, 0x0000);
+    mammo.releaseAssociation();
+  }
+  // Proposed as a plain storage SCU: no context for it at all.
+  TestScu as_store(pacs.port(), "SCREENING_PACS", "WORKSTATION");
+  as_store.propose({kMg}, ts);
+  EXPECT_TRUE(as_store.connect().bad());
+
+  TempDir into;
+  DcmSCU get;
+  get.setAETitle("WORKSTATION");
+  get.setPeerHostName("127.0.0.1");
+  get.setPeerPort(pacs.port());
+  get.setPeerAETitle("SCREENING_PACS");
+  get.setACSETimeout(10);
+  get.setDIMSETimeout(30);
+  get.setDIMSEBlockingMode(DIMSE_NONBLOCKING);
+  get.setStorageDir(into.path().c_str());
+  get.setStorageMode(DCMSCU_STORAGE_DISK);
+  OFList<OFString> syntaxes;
+  syntaxes.push_back(UID_LittleEndianExplicitTransferSyntax);
+  get.addPresentationContext(UID_GETStudyRootQueryRetrieveInformationModel, syntaxes);
+  get.addPresentationContext(kMg, syntaxes, ASC_SC_ROLE_SCP);
+  ASSERT_TRUE(get.initNetwork().good());
+  ASSERT_TRUE(get.negotiateAssociation().good());
+  OFList<RetrieveResponse*> responses;
+  ASSERT_TRUE(get.sendCGETRequest(get.findPresentationContextID(
+                                      UID_GETStudyRootQueryRetrieveInformationModel, ""),
+                                  &identifier, &responses)
+                  .good());
+  ASSERT_FALSE(responses.empty());
+  EXPECT_EQ(responses.back()->m_status, 0x0000);
+  EXPECT_EQ(responses.back()->m_numberOfCompletedSubops, 1);
+  for (auto* r : responses) delete r;
+  EXPECT_EQ(countFiles(into.path()), 1u);
+  get.releaseAssociation();
+  // On a context it receives on, it may not send: 0x0124, nothing stored.
+  RawAssociation raw;
+  ASSERT_TRUE(raw.open(
+      pacs.port(), "SCREENING_PACS", "WORKSTATION",
+      {{1, UID_GETStudyRootQueryRetrieveInformationModel, kExplicit}, {3, kMg, kExplicit, true}}));
+  EXPECT_EQ(raw.accepted(), (std::vector<std::uint8_t>{1, 3}));
+  auto another = makeObject({});
+  OFString another_uid;
+  another->findAndGetOFString(DCM_SOPInstanceUID, another_uid);
+  ASSERT_TRUE(raw.sendCommand(3, storeCommand(1, kMg, another_uid.c_str())));
+  ASSERT_TRUE(raw.sendDataset(3, encodeDataset(*another, EXS_LittleEndianExplicit)));
+  const auto response = raw.readResponse();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 0x0124) << response->error_comment;
+  EXPECT_EQ(pacs.rowCount(), 1);
+  raw.release();
 }
 
 // Counts the pending C-FIND responses of one query from `source` as `calling`.

@@ -145,6 +145,18 @@ bool RawAssociation::open(std::uint16_t port, const std::string& called_aet,
   Bytes user = item(0x51, max_length);
   const Bytes implementation = item(0x52, text("1.2.826.0.1.3680043.9.7433.1"));
   user.insert(user.end(), implementation.begin(), implementation.end());
+  for (const auto& c : contexts) {
+    if (!c.scp_role_only) continue;
+    // SCP/SCU Role Selection (PS3.7 D.3.3.4): UID length, UID, SCU role 0, SCP role 1.
+    Bytes role;
+    put16be(role, static_cast<std::uint16_t>(c.abstract_syntax.size()));
+    const Bytes uid = text(c.abstract_syntax);
+    role.insert(role.end(), uid.begin(), uid.end());
+    role.push_back(0);
+    role.push_back(1);
+    const Bytes role_item = item(0x54, role);
+    user.insert(user.end(), role_item.begin(), role_item.end());
+  }
   const Bytes user_item = item(0x50, user);
   body.insert(body.end(), user_item.begin(), user_item.end());
   Bytes pdu{0x01, 0};

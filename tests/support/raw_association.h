@@ -21,6 +21,7 @@ struct ProposedContext {
   std::uint8_t id = 1;
   std::string abstract_syntax;
   std::string transfer_syntax;
+  bool scp_role_only = false;  // proposes to be only the SCP of the class (C-GET delivery)
 };
 
 struct RawResponse {

@@ -1,4 +1,7 @@
--- PACS index, version 5: Storage Commitment Push Model (PS3.4 Annex J).
+-- PACS index, version 5: Storage Commitment Push Model (PS3.4 Annex J), and retrieval by
+-- series (C-MOVE/C-GET at SERIES level).
+CREATE INDEX IF NOT EXISTS stored_instances_series ON stored_instances(series_instance_uid);
+
 -- One row per N-ACTION Request Storage Commitment; kept across restarts until reported.
 -- state: PENDING (recorded, not yet verified), READY (verified; report built, not yet
 -- delivered), REPORTED, UNDELIVERABLE (the requester is not in the table of known AEs, or
