@@ -4,19 +4,11 @@
 
 #include <sstream>
 
+#include "common/dicom/element_text.h"
 #include "common/dicom_values/value_checks.h"
 
 namespace gateway::pacs {
 namespace {
-
-std::string textOf(DcmItem& item, const DcmTagKey& tag) {
-  OFString value;
-  if (item.findAndGetOFStringArray(tag, value).bad()) return {};
-  std::string s = value.c_str();
-  while (!s.empty() && s.back() == ' ') s.pop_back();
-  while (!s.empty() && s.front() == ' ') s.erase(s.begin());
-  return s;
-}
 
 // A backslash-separated list of UIDs; false when one of them is not a UID.
 bool uidList(const std::string& text, std::vector<std::string>& out) {
@@ -38,7 +30,7 @@ bool isPatientRoot(const std::string& model) {
 ParsedRetrieve parseRetrieveIdentifier(DcmDataset& identifier, const std::string& model) {
   ParsedRetrieve out;
   RetrieveKeys keys;
-  keys.level = textOf(identifier, DCM_QueryRetrieveLevel);
+  keys.level = dicom::elementText(identifier, DCM_QueryRetrieveLevel);
   const int depth = keys.level == "PATIENT"  ? 0
                     : keys.level == "STUDY"  ? 1
                     : keys.level == "SERIES" ? 2
@@ -52,7 +44,7 @@ ParsedRetrieve parseRetrieveIdentifier(DcmDataset& identifier, const std::string
     out.error = "the Study Root model has no PATIENT level";
     return out;
   }
-  keys.patient_id = textOf(identifier, DCM_PatientID);
+  keys.patient_id = dicom::elementText(identifier, DCM_PatientID);
   if (isPatientRoot(model) && keys.patient_id.empty()) {
     out.error = "Patient ID is required by the Patient Root model";
     return out;
@@ -68,7 +60,7 @@ ParsedRetrieve parseRetrieveIdentifier(DcmDataset& identifier, const std::string
                           {3, DCM_SOPInstanceUID, &keys.instance_uids, "SOP Instance UID"}};
   for (const auto& level : levels) {
     if (level.depth > depth) break;
-    const std::string value = textOf(identifier, level.tag);
+    const std::string value = dicom::elementText(identifier, level.tag);
     if (value.empty()) {
       out.error = std::string(level.name) + " is required at level " + keys.level;
       return out;
