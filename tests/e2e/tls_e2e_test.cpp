@@ -235,21 +235,6 @@ TEST_F(TlsE2e, OldProtocolsAndWeakCiphersAreRefused) {
   EXPECT_EQ(gateway->stop(SIGTERM, std::chrono::seconds(15)), 0) << gateway->log();
 }
 
-// True when the server closes `fd` within `limit`.
-bool closedWithin(int fd, std::chrono::milliseconds limit) {
-  const auto deadline = Clock::now() + limit;
-  while (Clock::now() < deadline) {
-    pollfd pfd{fd, POLLIN, 0};
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    if (::poll(&pfd, 1, static_cast<int>(std::max<long long>(left, 1))) > 0) {
-      char byte = 0;
-      if (::recv(fd, &byte, 1, MSG_DONTWAIT) <= 0) return true;
-    }
-  }
-  return false;
-}
-
 TEST_F(TlsE2e, AStalledHandshakeIsDroppedAtTheDeadlineWhileAnotherClientIsServed) {
   set("GATEWAY_ACSE_TIMEOUT", "3");
   set("GATEWAY_MAX_ASSOCIATIONS", "1");

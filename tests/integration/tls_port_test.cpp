@@ -237,22 +237,6 @@ TEST_F(TlsPort, TheWorklistHasItsOwnTlsPort) {
   EXPECT_TRUE(result.ok) << result.error;
 }
 
-// True when the server closes `fd` (EOF or reset) within `limit`.
-bool closedWithin(int fd, std::chrono::milliseconds limit) {
-  const auto deadline = Clock::now() + limit;
-  while (Clock::now() < deadline) {
-    pollfd pfd{fd, POLLIN, 0};
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    if (::poll(&pfd, 1, static_cast<int>(std::max<long long>(left, 1))) > 0) {
-      char byte = 0;
-      const ssize_t n = ::recv(fd, &byte, 1, MSG_DONTWAIT);
-      if (n <= 0) return true;
-    }
-  }
-  return false;
-}
-
 TEST_F(TlsPort, AStalledHandshakeIsDroppedAtTheDeadlineWhileOthersAreServed) {
   PacsHarness pacs([](config::GatewayConfig& c) {
     withTls(c);

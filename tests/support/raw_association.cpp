@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace gateway::test {
@@ -110,6 +111,20 @@ int connectFrom(const std::string& source_address, std::uint16_t port) {
   const int one = 1;
   ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
   return fd;
+}
+
+bool closedWithin(int fd, std::chrono::milliseconds limit) {
+  const auto deadline = Clock::now() + limit;
+  while (Clock::now() < deadline) {
+    pollfd pfd{fd, POLLIN, 0};
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    if (::poll(&pfd, 1, static_cast<int>(std::max<long long>(left, 1))) > 0) {
+      char byte = 0;
+      if (::recv(fd, &byte, 1, MSG_DONTWAIT) <= 0) return true;
+    }
+  }
+  return false;
 }
 
 RawAssociation::~RawAssociation() {

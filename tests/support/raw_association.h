@@ -35,6 +35,8 @@ struct RawResponse {
 
 // A TCP connection to 127.0.0.1:port from `source_address`; -1 on failure.
 int connectFrom(const std::string& source_address, std::uint16_t port);
+// True when the server closes (or resets) `fd` within `limit`; what it sends is dropped.
+bool closedWithin(int fd, std::chrono::milliseconds limit);
 
 class RawAssociation {
  public:
