@@ -14,6 +14,7 @@ packages=(
   libgtest-dev
   libboost-thread-dev zlib1g-dev
   libssl-dev
+  openssl  # the TLS tests make their own CA and certificates with it (ADR 0015)
   python3
   dicom3tools  # dciodvfy: tests check that the emulator's images are valid IODs
 )

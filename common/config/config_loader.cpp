@@ -3,6 +3,7 @@
 #include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 
@@ -66,6 +67,13 @@ void applyYaml(const std::filesystem::path& file, GatewayConfig& config,
     problems.push_back("config file " + file.string() + ": the top level must be a mapping");
     return;
   }
+  // known_aes is the one list of mappings: parsed as a table here. A plain value is the short
+  // form, applied like any other setting below.
+  const YAML::Node& read_only = root;  // operator[] on a const node never adds the key
+  if (const YAML::Node known = read_only["known_aes"]; known && !known.IsScalar()) {
+    config.known_aes = parseKnownAes(known, "config file " + file.string() + ": ", problems);
+    root.remove("known_aes");
+  }
   std::vector<std::pair<std::string, std::string>> values;
   flattenYaml(root, "", file.string(), values, problems);
   for (const auto& [key, value] : values) {
@@ -76,6 +84,70 @@ void applyYaml(const std::filesystem::path& file, GatewayConfig& config,
     }
     if (auto error = spec->apply(config, value)) {
       problems.push_back("config file " + file.string() + ": " + key + ": " + *error);
+    }
+  }
+}
+
+// "pacs.port (PACS_PORT)": how problems that span settings name each one.
+std::string named(const char* key) {
+  const SettingSpec* spec = findSettingByKey(key);
+  return spec == nullptr ? key : std::string(key) + " (" + spec->env + ")";
+}
+
+// The settings that only make sense together, once every source has been applied.
+void checkCombinations(const GatewayConfig& config, std::vector<std::string>& problems) {
+  const std::pair<const char*, std::uint16_t> ports[] = {{"pacs.port", config.pacs.port},
+                                                         {"pacs.tls_port", config.pacs.tls_port},
+                                                         {"mwl.port", config.mwl.port},
+                                                         {"mwl.tls_port", config.mwl.tls_port}};
+  for (std::size_t i = 0; i < std::size(ports); ++i) {
+    for (std::size_t j = i + 1; j < std::size(ports); ++j) {
+      if (ports[i].second != 0 && ports[i].second == ports[j].second) {
+        problems.push_back(std::string(ports[i].first) + " and " + ports[j].first + " are both " +
+                           std::to_string(ports[i].second) + "; the services need different ports");
+      }
+    }
+  }
+  if (config.pacs.port == 0 && config.pacs.tls_port == 0) {
+    problems.push_back(named("pacs.port") + " and " + named("pacs.tls_port") +
+                       " are both 0: the storage service would have no port");
+  }
+  if (config.mwl.port == 0 && config.mwl.tls_port == 0) {
+    problems.push_back(named("mwl.port") + " and " + named("mwl.tls_port") +
+                       " are both 0: the worklist service would have no port");
+  }
+
+  const bool tls_port = config.pacs.tls_port != 0 || config.mwl.tls_port != 0;
+  if (tls_port && config.tls.cert.empty()) {
+    problems.push_back(named("tls.cert") + " is required for a TLS port (" +
+                       named(config.pacs.tls_port != 0 ? "pacs.tls_port" : "mwl.tls_port") + ")");
+  }
+  if (config.tls.cert.empty() != config.tls.key.empty()) {
+    problems.push_back(named("tls.cert") + " and " + named("tls.key") + " go together");
+  }
+  if (config.tls.verify_peer && config.tls.ca.empty()) {
+    problems.push_back(named("tls.verify_peer") + " needs " + named("tls.ca") +
+                       ": client certificates are verified against it");
+  }
+  for (std::size_t i = 0; i < config.known_aes.size(); ++i) {
+    if (config.known_aes[i].requiresCertificate() && config.tls.ca.empty()) {
+      problems.push_back("known_aes[" + std::to_string(i) + "] (" + config.known_aes[i].ae_title +
+                         ") names a client certificate: " + named("tls.ca") +
+                         " is needed to ask for one");
+    }
+  }
+
+  const bool any_address = std::any_of(config.known_aes.begin(), config.known_aes.end(),
+                                       [](const KnownAe& ae) { return !ae.addresses.empty(); });
+  const std::pair<const char*, AccessPolicy> policies[] = {{"pacs.access", config.pacs.access},
+                                                           {"mwl.access", config.mwl.access}};
+  for (const auto& [key, policy] : policies) {
+    if (policy != AccessPolicy::kOpen && config.known_aes.empty()) {
+      problems.push_back(named(key) + " is " + toString(policy) +
+                         " but known_aes is empty: no AE could connect");
+    } else if (policy == AccessPolicy::kKnownAddresses && !any_address) {
+      problems.push_back(named(key) +
+                         " is known-addresses but no known_aes entry lists an address");
     }
   }
 }
@@ -131,10 +203,15 @@ GatewayConfig loadConfig(const ConfigSources& sources) {
     }
     if (auto error = spec->apply(config, value)) problems.push_back(flag + ": " + *error);
   }
-  if (config.pacs.port == config.mwl.port) {
-    problems.push_back("pacs.port and mwl.port are both " + std::to_string(config.pacs.port) +
-                       "; the services need different ports");
+  if (!config.known_aes_file.empty()) {
+    if (!config.known_aes.empty()) {
+      problems.push_back(named("known_aes") + " and " + named("known_aes_file") +
+                         " are both given; use one of them");
+    } else {
+      config.known_aes = loadKnownAesFile(config.known_aes_file, problems);
+    }
   }
+  checkCombinations(config, problems);
   if (!problems.empty()) throw ConfigError(std::move(problems));
   return config;
 }

@@ -6,10 +6,27 @@
 #include <string>
 #include <vector>
 
+#include "common/config/known_ae.h"
+
 namespace gateway::config {
 
 // What the PACS does when a SOP Instance UID it already holds arrives again.
 enum class DuplicatePolicy { kKeepFirst, kReplace };
+
+// Who may associate with a service (ADR 0015): anyone (the default, so an upgrade changes
+// nothing), AEs of the known_aes table calling from their addresses, or any AE calling from
+// an address the table lists.
+enum class AccessPolicy { kOpen, kKnownAes, kKnownAddresses };
+
+// DICOM TLS (BCP 195), shared by every TLS port and by the gateway's own SCUs.
+struct TlsSettings {
+  std::filesystem::path cert;  // PEM certificate (chain) of the gateway; empty: none
+  std::filesystem::path key;   // PEM private key of that certificate
+  // PEM CA bundle: client certificates are requested and verified against it, and the
+  // gateway's SCUs verify the servers they call with it. Empty: no client certificates.
+  std::filesystem::path ca;
+  bool verify_peer = false;  // true: a client certificate from `ca` is required
+};
 
 // Network behaviour shared by both DICOM services.
 struct NetworkSettings {
@@ -37,6 +54,9 @@ struct PacsSettings {
   DuplicatePolicy duplicate_policy = DuplicatePolicy::kKeepFirst;
   std::uint64_t max_object_size = 8ULL << 30;  // bytes of dataset per C-STORE, as sent and decoded
   std::vector<std::string> allowed_sop_classes;  // empty: every storage class DCMTK knows
+  std::uint16_t tls_port = 0;  // DICOM TLS port beside `port`; 0: none. `port` 0: no plain port
+  AccessPolicy access = AccessPolicy::kOpen;
+  std::vector<std::string> aet_aliases;  // called AE titles accepted besides `aet`
   // Storage Commitment: the earliest a report is sent after its N-ACTION (0: at once).
   std::chrono::seconds commitment_report_delay{0};
 };
@@ -60,6 +80,9 @@ struct MwlSettings {
   // What a peer may make us hold in memory: one C-FIND identifier, one MPPS dataset.
   std::uint64_t max_query_size = 256 * 1024;
   std::uint64_t max_mpps_dataset_size = 512 * 1024;
+  std::uint16_t tls_port = 0;  // DICOM TLS port beside `port`; 0: none. `port` 0: no plain port
+  AccessPolicy access = AccessPolicy::kOpen;
+  std::vector<std::string> aet_aliases;  // called AE titles accepted besides `aet`
 
   std::filesystem::path effectiveBackupDir() const {
     return backup_dir.empty() ? db_path.parent_path() / "backups" : backup_dir;
@@ -72,8 +95,14 @@ struct GatewayConfig {
   NetworkSettings network;
   PacsSettings pacs;
   MwlSettings mwl;
+  TlsSettings tls;
+  // The table of known remote AEs (ADR 0015), from the YAML key, the environment, or the
+  // file known_aes_file names.
+  std::vector<KnownAe> known_aes;
+  std::filesystem::path known_aes_file;
 };
 
 std::string toString(DuplicatePolicy policy);
+std::string toString(AccessPolicy policy);  // "open", "known-aes", "known-addresses"
 
 }  // namespace gateway::config

@@ -1,5 +1,6 @@
 #include "common/config/setting_table.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <sstream>
@@ -38,6 +39,52 @@ Error setPath(std::filesystem::path& field, const std::string& value) {
   const std::string t = trim(value);
   if (t.empty()) return std::string("path is empty");
   field = std::filesystem::path(t);
+  return std::nullopt;
+}
+
+// A file that may be left unset: empty means none.
+Error setOptionalPath(std::filesystem::path& field, const std::string& value) {
+  field = std::filesystem::path(trim(value));
+  return std::nullopt;
+}
+
+std::string showPath(const std::filesystem::path& path) {
+  return path.empty() ? std::string("(none)") : path.string();
+}
+
+Error setAeTitleList(std::vector<std::string>& field, const std::string& value) {
+  std::vector<std::string> titles;
+  std::stringstream in(value);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    if (trim(item).empty()) continue;
+    const auto parsed = dicom_values::parseAeTitle(item);
+    if (!parsed.value) return parsed.error;
+    if (std::find(titles.begin(), titles.end(), *parsed.value) == titles.end()) {
+      titles.push_back(*parsed.value);
+    }
+  }
+  field = std::move(titles);
+  return std::nullopt;
+}
+
+std::string showAeTitleList(const std::vector<std::string>& titles) {
+  std::string out;
+  for (const auto& t : titles) out += (out.empty() ? "" : ",") + t;
+  return out.empty() ? std::string("(none)") : out;
+}
+
+Error setAccess(AccessPolicy& field, const std::string& value) {
+  const std::string t = trim(value);
+  if (t == "open") {
+    field = AccessPolicy::kOpen;
+  } else if (t == "known-aes") {
+    field = AccessPolicy::kKnownAes;
+  } else if (t == "known-addresses") {
+    field = AccessPolicy::kKnownAddresses;
+  } else {
+    return "'" + t + "' is not open, known-aes or known-addresses";
+  }
   return std::nullopt;
 }
 
@@ -169,9 +216,23 @@ const std::vector<SettingSpec> kSettings = {
     {"pacs.aet", "PACS_AET", "--pacs-aet", "AE title of the storage service",
      [](GatewayConfig& c, const std::string& v) { return setAeTitle(c.pacs.aet, v); },
      [](const GatewayConfig& c) { return c.pacs.aet; }},
-    {"pacs.port", "PACS_PORT", "--pacs-port", "TCP port of the storage service",
-     [](GatewayConfig& c, const std::string& v) { return setInteger(c.pacs.port, v, 1, 65535); },
+    {"pacs.port", "PACS_PORT", "--pacs-port", "TCP port of the storage service (0: none, TLS only)",
+     [](GatewayConfig& c, const std::string& v) { return setInteger(c.pacs.port, v, 0, 65535); },
      [](const GatewayConfig& c) { return std::to_string(c.pacs.port); }},
+    {"pacs.tls_port", "PACS_TLS_PORT", "--pacs-tls-port",
+     "DICOM TLS port of the storage service (0: none, the default)",
+     [](GatewayConfig& c, const std::string& v) {
+       return setInteger(c.pacs.tls_port, v, 0, 65535);
+     },
+     [](const GatewayConfig& c) { return std::to_string(c.pacs.tls_port); }},
+    {"pacs.access", "PACS_ACCESS", "--pacs-access",
+     "who may store: open, known-aes (known_aes from their addresses) or known-addresses",
+     [](GatewayConfig& c, const std::string& v) { return setAccess(c.pacs.access, v); },
+     [](const GatewayConfig& c) { return toString(c.pacs.access); }},
+    {"pacs.aet_aliases", "PACS_AET_ALIASES", "--pacs-aet-aliases",
+     "comma-separated called AE titles accepted besides PACS_AET",
+     [](GatewayConfig& c, const std::string& v) { return setAeTitleList(c.pacs.aet_aliases, v); },
+     [](const GatewayConfig& c) { return showAeTitleList(c.pacs.aet_aliases); }},
     {"pacs.storage_path", "PACS_STORAGE_PATH", "--pacs-storage-path",
      "folder of the hash-based file store",
      [](GatewayConfig& c, const std::string& v) { return setPath(c.pacs.storage_path, v); },
@@ -227,9 +288,21 @@ const std::vector<SettingSpec> kSettings = {
     {"mwl.aet", "MWL_AET", "--mwl-aet", "AE title of the worklist service",
      [](GatewayConfig& c, const std::string& v) { return setAeTitle(c.mwl.aet, v); },
      [](const GatewayConfig& c) { return c.mwl.aet; }},
-    {"mwl.port", "MWL_PORT", "--mwl-port", "TCP port of the worklist service",
-     [](GatewayConfig& c, const std::string& v) { return setInteger(c.mwl.port, v, 1, 65535); },
+    {"mwl.port", "MWL_PORT", "--mwl-port", "TCP port of the worklist service (0: none, TLS only)",
+     [](GatewayConfig& c, const std::string& v) { return setInteger(c.mwl.port, v, 0, 65535); },
      [](const GatewayConfig& c) { return std::to_string(c.mwl.port); }},
+    {"mwl.tls_port", "MWL_TLS_PORT", "--mwl-tls-port",
+     "DICOM TLS port of the worklist service (0: none, the default)",
+     [](GatewayConfig& c, const std::string& v) { return setInteger(c.mwl.tls_port, v, 0, 65535); },
+     [](const GatewayConfig& c) { return std::to_string(c.mwl.tls_port); }},
+    {"mwl.access", "MWL_ACCESS", "--mwl-access",
+     "who may query and report: open, known-aes or known-addresses",
+     [](GatewayConfig& c, const std::string& v) { return setAccess(c.mwl.access, v); },
+     [](const GatewayConfig& c) { return toString(c.mwl.access); }},
+    {"mwl.aet_aliases", "MWL_AET_ALIASES", "--mwl-aet-aliases",
+     "comma-separated called AE titles accepted besides MWL_AET",
+     [](GatewayConfig& c, const std::string& v) { return setAeTitleList(c.mwl.aet_aliases, v); },
+     [](const GatewayConfig& c) { return showAeTitleList(c.mwl.aet_aliases); }},
     {"mwl.db_path", "MWL_DB_PATH", "--mwl-db-path", "SQLite worklist database",
      [](GatewayConfig& c, const std::string& v) { return setPath(c.mwl.db_path, v); },
      [](const GatewayConfig& c) { return c.mwl.db_path.string(); }},
@@ -282,6 +355,29 @@ const std::vector<SettingSpec> kSettings = {
        return setInteger(c.mwl.backup_keep, v, 1, 3650);
      },
      [](const GatewayConfig& c) { return std::to_string(c.mwl.backup_keep); }},
+    {"tls.cert", "GATEWAY_TLS_CERT", "--tls-cert",
+     "PEM certificate (chain) of the TLS ports and of our TLS calls",
+     [](GatewayConfig& c, const std::string& v) { return setOptionalPath(c.tls.cert, v); },
+     [](const GatewayConfig& c) { return showPath(c.tls.cert); }},
+    {"tls.key", "GATEWAY_TLS_KEY", "--tls-key", "PEM private key of that certificate",
+     [](GatewayConfig& c, const std::string& v) { return setOptionalPath(c.tls.key, v); },
+     [](const GatewayConfig& c) { return showPath(c.tls.key); }},
+    {"tls.ca", "GATEWAY_TLS_CA", "--tls-ca",
+     "PEM CA bundle: client certificates are checked against it, and so are the servers we call",
+     [](GatewayConfig& c, const std::string& v) { return setOptionalPath(c.tls.ca, v); },
+     [](const GatewayConfig& c) { return showPath(c.tls.ca); }},
+    {"tls.verify_peer", "GATEWAY_TLS_VERIFY_PEER", "--tls-verify-peer",
+     "true: TLS clients must present a certificate from the CA (mutual TLS)",
+     [](GatewayConfig& c, const std::string& v) { return setBool(c.tls.verify_peer, v); },
+     [](const GatewayConfig& c) { return std::string(c.tls.verify_peer ? "true" : "false"); }},
+    {"known_aes", "GATEWAY_KNOWN_AES", "--known-aes",
+     "known remote AEs: a YAML list, or here AE[@ADDRESS[/PREFIX]],... (all services)",
+     [](GatewayConfig& c, const std::string& v) { return parseKnownAesText(v, c.known_aes); },
+     [](const GatewayConfig& c) { return describeKnownAes(c.known_aes); }},
+    {"known_aes_file", "GATEWAY_KNOWN_AES_FILE", "--known-aes-file",
+     "YAML file holding just the known_aes list",
+     [](GatewayConfig& c, const std::string& v) { return setOptionalPath(c.known_aes_file, v); },
+     [](const GatewayConfig& c) { return showPath(c.known_aes_file); }},
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 
 namespace gateway::dicom {
@@ -37,6 +38,21 @@ const char* toString(RequestState state) {
   return "unknown";
 }
 
+RequestState classifyAssociationRequest(const unsigned char* header, std::size_t header_bytes,
+                                        std::size_t available, std::size_t max_pdu_bytes,
+                                        std::size_t* bytes_needed) {
+  if (bytes_needed != nullptr) *bytes_needed = kPduHeaderBytes;
+  if (header_bytes == 0) return RequestState::kIncomplete;
+  if (header[0] != kAssociateRqPduType) return RequestState::kNotDicom;
+  if (header_bytes < kPduHeaderBytes) return RequestState::kIncomplete;
+  const std::size_t length = (std::size_t{header[2]} << 24) | (std::size_t{header[3]} << 16) |
+                             (std::size_t{header[4]} << 8) | std::size_t{header[5]};
+  if (length + kPduHeaderBytes > max_pdu_bytes) return RequestState::kTooLarge;
+  if (bytes_needed != nullptr) *bytes_needed = length + kPduHeaderBytes;
+  return available >= length + kPduHeaderBytes ? RequestState::kComplete
+                                               : RequestState::kIncomplete;
+}
+
 RequestState inspectAssociationRequest(int fd, std::size_t max_pdu_bytes,
                                        std::size_t* bytes_needed) {
   if (bytes_needed != nullptr) *bytes_needed = kPduHeaderBytes;
@@ -47,16 +63,15 @@ RequestState inspectAssociationRequest(int fd, std::size_t max_pdu_bytes,
     return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? incompleteOrClosed(fd)
                                                                      : RequestState::kClosed;
   }
-  if (header[0] != kAssociateRqPduType) return RequestState::kNotDicom;
-  if (static_cast<std::size_t>(got) < kPduHeaderBytes) return incompleteOrClosed(fd);
-  const std::size_t length = (std::size_t{header[2]} << 24) | (std::size_t{header[3]} << 16) |
-                             (std::size_t{header[4]} << 8) | std::size_t{header[5]};
-  if (length + kPduHeaderBytes > max_pdu_bytes) return RequestState::kTooLarge;
-  if (bytes_needed != nullptr) *bytes_needed = length + kPduHeaderBytes;
   int available = 0;
-  if (::ioctl(fd, FIONREAD, &available) != 0) return RequestState::kClosed;
-  return static_cast<std::size_t>(available) >= length + kPduHeaderBytes ? RequestState::kComplete
-                                                                         : incompleteOrClosed(fd);
+  if (static_cast<std::size_t>(got) == kPduHeaderBytes && ::ioctl(fd, FIONREAD, &available) != 0) {
+    return RequestState::kClosed;
+  }
+  const RequestState state = classifyAssociationRequest(
+      header, static_cast<std::size_t>(got),
+      std::max(static_cast<std::size_t>(got), static_cast<std::size_t>(available)), max_pdu_bytes,
+      bytes_needed);
+  return state == RequestState::kIncomplete ? incompleteOrClosed(fd) : state;
 }
 
 }  // namespace gateway::dicom

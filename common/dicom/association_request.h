@@ -14,6 +14,13 @@ enum class RequestState {
 
 const char* toString(RequestState state);
 
+// Pure: what the first bytes of a connection say. `header` holds the first
+// min(available, 6) bytes (or fewer when only those could be looked at); `available` is how
+// many have arrived in all. `bytes_needed`, when given, is set as below.
+RequestState classifyAssociationRequest(const unsigned char* header, std::size_t header_bytes,
+                                        std::size_t available, std::size_t max_pdu_bytes,
+                                        std::size_t* bytes_needed = nullptr);
+
 // Looks, without consuming anything and without blocking, at what `fd` has received so far.
 // DCMTK reads the association request with no overall deadline, so it is handed a socket only
 // once this says kComplete. `bytes_needed`, when given, is set to the whole request's size

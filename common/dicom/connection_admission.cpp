@@ -30,16 +30,25 @@ void setLowWatermark(int fd, std::size_t bytes) {
 
 }  // namespace
 
-void rejectBusy(int fd, std::size_t max_request_bytes) {
+void rejectBusy(int fd, std::size_t max_request_bytes, TlsSession* tls) {
+  // A-ASSOCIATE-RJ (PS3.8 9.3.4): type 3, length 4; result 2 rejected-transient, source 3
+  // service-provider (presentation), reason 2 local-limit-exceeded.
+  const unsigned char reject[10] = {0x03, 0x00, 0x00, 0x00, 0x00, 0x04, 0x00, 0x02, 0x03, 0x02};
+  if (tls != nullptr) {
+    // Never wait here: a peer that does not read gets no answer rather than a stalled thread.
+    const int flags = ::fcntl(fd, F_GETFL);
+    if (flags >= 0) ::fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+    tls->sendAndShutdown(reject, sizeof(reject));
+    ::shutdown(fd, SHUT_WR);
+    ::close(fd);
+    return;
+  }
   // Read the request (it is whole in the kernel's buffer), so closing sends FIN, not RST.
   std::vector<unsigned char> discard(std::min<std::size_t>(max_request_bytes, 65536));
   for (int round = 0; round < 64; ++round) {
     const ssize_t n = ::recv(fd, discard.data(), discard.size(), MSG_DONTWAIT);
     if (n <= 0) break;
   }
-  // A-ASSOCIATE-RJ (PS3.8 9.3.4): type 3, length 4; result 2 rejected-transient, source 3
-  // service-provider (presentation), reason 2 local-limit-exceeded.
-  const unsigned char reject[10] = {0x03, 0x00, 0x00, 0x00, 0x00, 0x04, 0x00, 0x02, 0x03, 0x02};
   ::send(fd, reject, sizeof(reject), MSG_DONTWAIT | MSG_NOSIGNAL);
   ::shutdown(fd, SHUT_WR);
   ::close(fd);
@@ -113,13 +122,15 @@ void ConnectionAdmission::acceptNew() {
       continue;
     }
     const auto now = Clock::now();
-    pending_[fd] = Pending{peer, connection->peer_port, now, now + options_.request_timeout, 0};
+    Pending& pending = pending_[fd] =
+        Pending{peer, connection->peer_port, now, now + options_.request_timeout, 0, nullptr, 0};
     ++pending_per_address_[peer];
+    if (options_.tls != nullptr) pending.tls = std::make_shared<TlsSession>(options_.tls, fd);
     epoll_event event{};
-    event.events = EPOLLIN | EPOLLRDHUP;
+    event.events = pending.events = EPOLLIN | EPOLLRDHUP;
     event.data.fd = fd;
     ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event);
-    inspect(fd);  // the request may have come with the connection
+    inspect(fd);  // the request (or a ClientHello) may have come with the connection
   }
 }
 
@@ -134,7 +145,15 @@ void ConnectionAdmission::forget(int fd) {
   pending_.erase(it);
 }
 
-void ConnectionAdmission::drop(int fd, const char* reason, bool log) {
+void ConnectionAdmission::watch(int fd, Pending& pending, std::uint32_t events) {
+  if (pending.events == events) return;
+  epoll_event event{};
+  event.events = pending.events = events;
+  event.data.fd = fd;
+  ::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &event);
+}
+
+void ConnectionAdmission::drop(int fd, const std::string& reason, bool log) {
   const std::string peer = pending_.at(fd).peer_address;
   forget(fd);
   ::close(fd);
@@ -143,6 +162,10 @@ void ConnectionAdmission::drop(int fd, const char* reason, bool log) {
 
 void ConnectionAdmission::inspect(int fd) {
   Pending& pending = pending_.at(fd);
+  if (pending.tls) {
+    inspectTls(fd, pending);
+    return;
+  }
   std::size_t needed = 0;
   const RequestState state = inspectAssociationRequest(fd, options_.max_request_bytes, &needed);
   switch (state) {
@@ -162,13 +185,46 @@ void ConnectionAdmission::inspect(int fd) {
     case RequestState::kComplete:
       break;
   }
-  AdmittedConnection admitted{fd, pending.peer_address, pending.peer_port, pending.accepted};
-  forget(fd);
   setLowWatermark(fd, 1);
+  admit(fd, pending);
+}
+
+void ConnectionAdmission::inspectTls(int fd, Pending& pending) {
+  // Level-triggered epoll: each wake-up takes the handshake (then the request) as far as the
+  // bytes that have arrived allow, and says what to wait for next.
+  const TlsSession::Step step = pending.tls->advance(options_.max_request_bytes);
+  switch (step) {
+    case TlsSession::Step::kWantRead:
+      watch(fd, pending, EPOLLIN | EPOLLRDHUP);
+      return;
+    case TlsSession::Step::kWantWrite:
+      watch(fd, pending, EPOLLOUT | EPOLLRDHUP);
+      return;
+    case TlsSession::Step::kFailed:
+      drop(fd,
+           std::string(pending.tls->handshakeDone() ? "TLS error: " : "TLS handshake failed: ") +
+               pending.tls->error(),
+           true);
+      return;
+    case TlsSession::Step::kClosed:
+    case TlsSession::Step::kNotDicom:
+    case TlsSession::Step::kTooLarge:
+      drop(fd, toString(step), true);
+      return;
+    case TlsSession::Step::kComplete:
+      break;
+  }
+  admit(fd, pending);
+}
+
+void ConnectionAdmission::admit(int fd, Pending& pending) {
+  AdmittedConnection admitted{fd, pending.peer_address, pending.peer_port, pending.accepted,
+                              pending.tls};
+  forget(fd);  // `pending` is gone from here on
   setBlocking(fd);
   const Handoff result = handoff_(admitted);
   if (result == Handoff::kQueued) return;
-  rejectBusy(fd, options_.max_request_bytes);
+  rejectBusy(fd, options_.max_request_bytes, admitted.tls.get());
   refuse(admitted.peer_address, result == Handoff::kBusy
                                     ? "every worker busy"
                                     : "this address holds its share of the associations");
@@ -180,7 +236,13 @@ void ConnectionAdmission::expire() {
   for (const auto& [fd, pending] : pending_) {
     if (pending.deadline <= now) late.push_back(fd);
   }
-  for (const int fd : late) drop(fd, toString(RequestState::kIncomplete), true);
+  for (const int fd : late) {
+    const auto& tls = pending_.at(fd).tls;
+    drop(fd,
+         tls && !tls->handshakeDone() ? "TLS handshake timed out"
+                                      : toString(RequestState::kIncomplete),
+         true);
+  }
 }
 
 }  // namespace gateway::dicom

@@ -5,9 +5,11 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 
 #include "common/dicom/tcp_listener.h"
+#include "common/dicom/tls_session.h"
 #include "common/logging/rate_limited_log.h"
 
 namespace gateway::dicom {
@@ -18,6 +20,9 @@ struct AdmissionOptions {
   std::size_t max_request_bytes = 65536;
   int max_pending = 64;             // connections still sending their request, in all
   int max_pending_per_address = 8;  // ... from one source address
+  // Set on a TLS port: every connection first completes a TLS handshake (TlsSession) within
+  // the same deadline, and its request is read through the session.
+  ssl_ctx_st* tls = nullptr;
 };
 
 // A connection whose whole A-ASSOCIATE-RQ is buffered: ready for a worker. Its socket is
@@ -27,6 +32,9 @@ struct AdmittedConnection {
   std::string peer_address;
   std::uint16_t peer_port = 0;
   std::chrono::steady_clock::time_point accepted;
+  // TLS port: the established session, holding the request it has read (the socket has it
+  // no more). Null on a plain port.
+  std::shared_ptr<TlsSession> tls;
 };
 
 // What the server did with an admitted connection.
@@ -64,12 +72,17 @@ class ConnectionAdmission {
     Clock::time_point accepted;
     Clock::time_point deadline;
     std::size_t low_watermark = 0;
+    std::shared_ptr<TlsSession> tls;  // TLS port: the handshake in progress
+    std::uint32_t events = 0;         // what epoll waits for on it
   };
 
   void acceptNew();
   void inspect(int fd);
+  void inspectTls(int fd, Pending& pending);
+  void admit(int fd, Pending& pending);
+  void watch(int fd, Pending& pending, std::uint32_t events);
   void expire();
-  void drop(int fd, const char* reason, bool log);
+  void drop(int fd, const std::string& reason, bool log);
   void forget(int fd);
   void refuse(const std::string& peer, const std::string& reason);
 
@@ -84,7 +97,8 @@ class ConnectionAdmission {
 
 // Answers a buffered association request with A-ASSOCIATE-RJ transient, service provider
 // (presentation), local limit exceeded, and closes the socket. The request is read first, so
-// the close sends FIN, not RST, and the peer gets to read the rejection.
-void rejectBusy(int fd, std::size_t max_request_bytes);
+// the close sends FIN, not RST, and the peer gets to read the rejection. On a TLS port the
+// request has been read already and the rejection goes through `tls`.
+void rejectBusy(int fd, std::size_t max_request_bytes, TlsSession* tls = nullptr);
 
 }  // namespace gateway::dicom

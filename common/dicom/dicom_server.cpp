@@ -52,6 +52,11 @@ DatasetLimits datasetLimits(const config::GatewayConfig& config) {
 
 DicomServer::DicomServer(ServerOptions options, DicomService& service, spdlog::logger& logger)
     : options_(std::move(options)), service_(service), logger_(logger), refusals_(logger) {
+  if (!options_.known_aes) options_.known_aes = std::make_shared<RemoteAeTable>();
+  access_.policy = options_.access;
+  access_.aet = options_.aet;
+  access_.aliases = options_.aet_aliases;
+  for (const auto& syntax : service_.abstractSyntaxes()) access_.offered.add(syntax.service);
   session_options_.limits = options_.limits;
   session_options_.dimse_timeout = options_.network.dimse_timeout;
   session_options_.idle_timeout = options_.network.idle_timeout;
@@ -63,6 +68,8 @@ DicomServer::~DicomServer() {
 }
 
 void DicomServer::bind() {
+  // The credentials first: a certificate problem leaves nothing bound.
+  if (options_.tls && !tls_) tls_ = std::make_unique<TlsServerContext>(*options_.tls);
   listener_.bind(options_.bind_address, options_.port);
   std::lock_guard lock(externalSocketMutex());
   // While dcmExternalSocketHandle holds a socket, DCMTK creates the acceptor network
@@ -77,6 +84,9 @@ void DicomServer::bind() {
     throw std::runtime_error("cannot initialise the DICOM network layer: " +
                              std::string(cond.text()));
   }
+  // DCMTK's acceptor asks this layer for each association's connection; it hands over the
+  // sessions the admission thread established (the network does not own it).
+  if (tls_) ASC_setTransportLayer(network_, tls_.get(), 0);
 }
 
 void DicomServer::start() {
@@ -88,6 +98,7 @@ void DicomServer::start() {
   admission.max_request_bytes = kMaxAssociateRequestBytes;
   admission.max_pending = options_.network.max_pending;
   admission.max_pending_per_address = options_.network.max_pending_per_address;
+  admission.tls = tls_ ? tls_->context() : nullptr;
   admission_ = std::make_unique<ConnectionAdmission>(
       listener_, admission, [this](AdmittedConnection& c) { return offer(c); }, refusals_);
 
@@ -102,8 +113,9 @@ void DicomServer::start() {
     logging::setThreadName(options_.name + "-accept");
     admission_->run(stopping_);
   });
-  logger_.info("listening service={} aet={} address={}:{} workers={}", options_.name, options_.aet,
-               options_.bind_address, port(), worker_count);
+  logger_.info("listening service={} aet={} address={}:{} tls={} access={} workers={}",
+               options_.name, options_.aet, options_.bind_address, port(), tls_ ? "bcp195" : "off",
+               config::toString(options_.access), worker_count);
 }
 
 void DicomServer::stop(std::chrono::seconds grace) {
@@ -194,18 +206,28 @@ void DicomServer::serveConnection(const AdmittedConnection& connection) {
   }
   T_ASC_Association* assoc = nullptr;
   OFCondition cond;
+  // A TLS connection's session goes to DCMTK through the transport layer (createConnection).
+  const bool secure = connection.tls != nullptr && tls_ != nullptr;
+  if (secure) tls_->handOver(connection.fd, connection.tls);
   {
     std::lock_guard lock(externalSocketMutex());
     dcmExternalSocketHandle.set(connection.fd);
-    cond =
-        ASC_receiveAssociation(network_, &assoc, static_cast<int>(options_.network.max_pdu_size));
+    cond = ASC_receiveAssociation(network_, &assoc, static_cast<int>(options_.network.max_pdu_size),
+                                  nullptr, nullptr, secure ? OFTrue : OFFalse);
     dcmExternalSocketHandle.set(DCMNET_INVALID_SOCKET);
   }
+  // Still ours: DCMTK failed before it asked for the connection, and never owned the socket.
+  const bool never_taken = secure && tls_->withdraw(connection.fd);
   // From here on DCMTK owns (and closes) the socket; it stays in sockets_ until just
   // before DCMTK closes it.
   if (cond.bad()) {
     forgetSocket(connection.fd);
-    if (assoc == nullptr || assoc->DULassociation == nullptr) ::close(connection.fd);
+    // DCMTK closes the socket of a connection it created; on a TLS port it created one
+    // unless the session was never taken.
+    const bool dcmtk_closed = secure && !never_taken;
+    if ((assoc == nullptr || assoc->DULassociation == nullptr) && !dcmtk_closed) {
+      ::close(connection.fd);
+    }
     if (assoc != nullptr) {
       ASC_dropAssociation(assoc);
       ASC_destroyAssociation(&assoc);
@@ -221,8 +243,13 @@ void DicomServer::serveConnection(const AdmittedConnection& connection) {
   context.peer_address = connection.peer_address;
   context.calling_aet = config::trim(assoc->params->DULparams.callingAPTitle);
   context.called_aet = config::trim(assoc->params->DULparams.calledAPTitle);
+  context.tls = secure;
+  const PeerCertificate* certificate = nullptr;
+  if (secure && connection.tls->peerCertificate()) {
+    certificate = &*connection.tls->peerCertificate();
+  }
 
-  runAssociation(assoc, context, connection.fd);
+  runAssociation(assoc, context, connection.fd, certificate);
 
   forgetSocket(connection.fd);
   ASC_dropAssociation(assoc);
@@ -230,17 +257,19 @@ void DicomServer::serveConnection(const AdmittedConnection& connection) {
 }
 
 void DicomServer::runAssociation(T_ASC_Association* assoc, const AssociationContext& context,
-                                 int socket) {
+                                 int socket, const PeerCertificate* certificate) {
   const auto started = Clock::now();
   auto refuse = [&](const char* why, T_ASC_RejectParametersResult result,
-                    T_ASC_RejectParametersSource source, T_ASC_RejectParametersReason reason) {
+                    T_ASC_RejectParametersSource source, T_ASC_RejectParametersReason reason,
+                    spdlog::level::level_enum level = spdlog::level::info,
+                    const std::string& detail = {}) {
+    // Logged before the peer reads the rejection, so the line exists once it has.
+    refusals_.event(
+        level, std::string(why) + "|" + context.peer_address + "|" + context.calling_aet,
+        "association rejected service=" + options_.name + " id=" + std::to_string(context.id) +
+            " peer=" + context.peer_address + " calling=" + escaped(context.calling_aet) +
+            " called=" + escaped(context.called_aet) + " reason=\"" + why + "\"" + detail);
     rejectAssociation(assoc, result, source, reason);
-    refusals_.event(spdlog::level::info,
-                    std::string(why) + "|" + context.peer_address + "|" + context.calling_aet,
-                    "association rejected service=" + options_.name +
-                        " id=" + std::to_string(context.id) + " peer=" + context.peer_address +
-                        " calling=" + escaped(context.calling_aet) +
-                        " called=" + escaped(context.called_aet) + " reason=\"" + why + "\"");
   };
 
   char app_context[128] = {0};
@@ -250,9 +279,24 @@ void DicomServer::runAssociation(T_ASC_Association* assoc, const AssociationCont
            ASC_SOURCE_SERVICEUSER, ASC_REASON_SU_APPCONTEXTNAMENOTSUPPORTED);
     return;
   }
-  if (context.called_aet != options_.aet) {
+  const AccessDecision access = decideAccess(
+      access_, *options_.known_aes,
+      AccessRequest{context.calling_aet, context.called_aet, context.peer_address, certificate});
+  if (access.refusal == AccessRefusal::kCalledAeUnknown) {
     refuse("called AE title not recognized", ASC_RESULT_REJECTEDPERMANENT, ASC_SOURCE_SERVICEUSER,
            ASC_REASON_SU_CALLEDAETITLENOTRECOGNIZED);
+    return;
+  }
+  if (!access.accepted()) {
+    // On the wire always "calling AE title not recognized": the caller is not told whether
+    // its title, its address, its certificate or its services failed. The log says which.
+    std::string detail = " tls=" + std::string(context.tls ? "yes" : "no");
+    if (certificate != nullptr) {
+      detail += " certificate_subject=\"" + escaped(certificate->subject) +
+                "\" certificate_sha256=" + certificate->sha256;
+    }
+    refuse(toString(access.refusal), ASC_RESULT_REJECTEDPERMANENT, ASC_SOURCE_SERVICEUSER,
+           ASC_REASON_SU_CALLINGAETITLENOTRECOGNIZED, spdlog::level::warn, detail);
     return;
   }
   if (stopping_) {
@@ -272,11 +316,23 @@ void DicomServer::runAssociation(T_ASC_Association* assoc, const AssociationCont
                                  UID_LittleEndianImplicitTransferSyntax};
   OFCondition cond = ASC_acceptContextsWithPreferredTransferSyntaxes(assoc->params, echo_syntax, 1,
                                                                      echo_transfer, 2);
+  // Then the service's own, only those of the services this caller may use.
   const auto abstract = service_.abstractSyntaxes();
   const auto transfer = service_.transferSyntaxes();
   std::vector<const char*> abstract_c;
   std::vector<const char*> transfer_c;
-  for (const auto& s : abstract) abstract_c.push_back(s.c_str());
+  // A caller that may retrieve but not store still receives C-GET sub-operations: it gets
+  // the storage contexts it proposes as their SCP, and only as their SCP (below).
+  const bool may_retrieve = access.allowed.has(config::AeService::kRetrieve);
+  std::set<std::string> get_only;
+  for (const auto& s : abstract) {
+    if (access.allowed.has(s.service)) {
+      abstract_c.push_back(s.uid.c_str());
+    } else if (may_retrieve && service_.acceptsPeerScpRole(s.uid)) {
+      abstract_c.push_back(s.uid.c_str());
+      get_only.insert(s.uid);
+    }
+  }
   for (const auto& s : transfer) transfer_c.push_back(s.c_str());
   if (cond.good() && !abstract_c.empty()) {
     cond = ASC_acceptContextsWithPreferredTransferSyntaxes(
@@ -291,8 +347,15 @@ void DicomServer::runAssociation(T_ASC_Association* assoc, const AssociationCont
         pc.resultReason != ASC_P_ACCEPTANCE) {
       continue;
     }
-    if ((pc.proposedRole == ASC_SC_ROLE_SCP || pc.proposedRole == ASC_SC_ROLE_SCUSCP) &&
-        service_.acceptsPeerScpRole(pc.abstractSyntax)) {
+    const bool peer_scp =
+        pc.proposedRole == ASC_SC_ROLE_SCP || pc.proposedRole == ASC_SC_ROLE_SCUSCP;
+    if (get_only.count(pc.abstractSyntax) != 0) {
+      // Accepted for C-GET only: the caller receives on it and never sends a C-STORE-RQ.
+      cond = peer_scp ? ASC_acceptPresentationContext(assoc->params, pc.presentationContextID,
+                                                      pc.acceptedTransferSyntax, ASC_SC_ROLE_SCP)
+                      : ASC_refusePresentationContext(assoc->params, pc.presentationContextID,
+                                                      ASC_P_ABSTRACTSYNTAXNOTSUPPORTED);
+    } else if (peer_scp && service_.acceptsPeerScpRole(pc.abstractSyntax)) {
       cond = ASC_acceptPresentationContext(assoc->params, pc.presentationContextID,
                                            pc.acceptedTransferSyntax, pc.proposedRole);
     }
@@ -308,9 +371,9 @@ void DicomServer::runAssociation(T_ASC_Association* assoc, const AssociationCont
                  context.id, context.peer_address, escaped(cond.text()));
     return;
   }
-  logger_.debug("association accepted service={} id={} peer={} calling={} contexts={}",
+  logger_.debug("association accepted service={} id={} peer={} calling={} contexts={} tls={}",
                 options_.name, context.id, context.peer_address, escaped(context.calling_aet),
-                ASC_countAcceptedPresentationContexts(assoc->params));
+                ASC_countAcceptedPresentationContexts(assoc->params), context.tls ? "yes" : "no");
 
   std::unique_ptr<AssociationHandler> handler = service_.createHandler(context);
   DimseSession session(assoc, socket, context, *handler, session_options_, logger_, stopping_);

@@ -11,16 +11,20 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "common/config/gateway_config.h"
+#include "common/dicom/access_policy.h"
 #include "common/dicom/connection_admission.h"
 #include "common/dicom/dimse_session.h"
 #include "common/dicom/providers.h"
+#include "common/dicom/remote_ae_table.h"
 #include "common/dicom/tcp_listener.h"
+#include "common/dicom/tls_server_context.h"
 #include "common/logging/rate_limited_log.h"
 
 namespace spdlog {
@@ -29,12 +33,20 @@ class logger;
 
 namespace gateway::dicom {
 
+// An abstract syntax a service accepts, tagged with the service it belongs to: a calling AE
+// gets its presentation context only if it may use that service (ADR 0015).
+struct OfferedSyntax {
+  std::string uid;
+  config::AeService service;
+};
+
 // The part of a DICOM service the server needs: what it negotiates and who handles it.
 class DicomService {
  public:
   virtual ~DicomService() = default;
-  // Abstract syntaxes to accept (Verification is always added), in any order.
-  virtual std::vector<std::string> abstractSyntaxes() const = 0;
+  // Abstract syntaxes to accept (Verification is always added, for every AE let in), in any
+  // order.
+  virtual std::vector<OfferedSyntax> abstractSyntaxes() const = 0;
   // Transfer syntaxes to accept, most preferred first.
   virtual std::vector<std::string> transferSyntaxes() const = 0;
   // Called on the association's worker thread once the association is acknowledged.
@@ -52,6 +64,13 @@ struct ServerOptions {
   std::uint16_t port = 0;  // 0: an ephemeral port (tests)
   config::NetworkSettings network;
   DatasetLimits limits;  // what a peer may make us hold (max sizes, nesting depth)
+  // Who may associate (ADR 0015): the policy, the called AE titles accepted besides `aet`,
+  // and the table of known AEs (shared by the servers of one process; never null).
+  config::AccessPolicy access = config::AccessPolicy::kOpen;
+  std::vector<std::string> aet_aliases;
+  std::shared_ptr<const RemoteAeTable> known_aes = std::make_shared<RemoteAeTable>();
+  // Set: this port speaks DICOM TLS only, with these credentials.
+  std::optional<config::TlsSettings> tls;
 };
 
 // The limits of every kind of dataset, from the configuration.
@@ -64,13 +83,17 @@ inline constexpr std::size_t kWorkerStackBytes = 256ULL << 20;
 
 // Owns a listening socket, the admission thread and a fixed pool of worker threads, and runs
 // the ACSE/DIMSE side of every association; the service only sees requests through its
-// providers (providers.h).
+// providers (providers.h). One server per listening port: a service with a plain and a TLS
+// port runs two, sharing the DicomService.
 //
 // Threads: start() launches "<name>-accept" (ConnectionAdmission: one epoll set holding every
 // connection until its whole association request has arrived) and max_associations workers
 // "<name>-w<N>" (Boost.Thread, with kWorkerStackBytes of stack), which negotiate and run the
 // association (DimseSession). A complete request that finds every worker busy, or its source
-// address at its share, gets a transient A-ASSOCIATE-RJ from the admission thread.
+// address at its share, gets a transient A-ASSOCIATE-RJ from the admission thread. On a TLS
+// port the admission thread also does the TLS handshake (TlsSession), so it never holds a
+// worker either. The access decision (access_policy.h) is taken on the worker, where the
+// calling AE title and the source address are both known, before anything is negotiated.
 class DicomServer {
  public:
   DicomServer(ServerOptions options, DicomService& service, spdlog::logger& logger);
@@ -78,7 +101,8 @@ class DicomServer {
   DicomServer(const DicomServer&) = delete;
   DicomServer& operator=(const DicomServer&) = delete;
 
-  // Binds the port; throws std::runtime_error (e.g. port in use) before any thread starts.
+  // Binds the port (and, on a TLS port, loads the credentials); throws std::runtime_error
+  // (e.g. port in use, an unusable certificate) before any thread starts.
   void bind();
   std::uint16_t port() const { return listener_.port(); }
   void start();
@@ -94,7 +118,8 @@ class DicomServer {
   Handoff offer(AdmittedConnection& connection);
   void workerLoop(int index);
   void serveConnection(const AdmittedConnection& connection);
-  void runAssociation(T_ASC_Association* assoc, const AssociationContext& context, int socket);
+  void runAssociation(T_ASC_Association* assoc, const AssociationContext& context, int socket,
+                      const PeerCertificate* certificate);
   void forgetSocket(int fd);
   void releaseAddress(const std::string& address);
 
@@ -103,6 +128,8 @@ class DicomServer {
   spdlog::logger& logger_;
   TcpListener listener_;
   T_ASC_Network* network_ = nullptr;
+  std::unique_ptr<TlsServerContext> tls_;  // TLS port; outlives network_, which uses it
+  AccessRules access_;
   SessionOptions session_options_;
   logging::RateLimitedLog refusals_;
 

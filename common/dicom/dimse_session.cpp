@@ -225,6 +225,12 @@ std::string DimseSession::abstractSyntaxOf(T_ASC_PresentationContextID id) const
   return pc.abstractSyntax;
 }
 
+bool DimseSession::peerIsScpOnly(T_ASC_PresentationContextID id) const {
+  T_ASC_PresentationContext pc{};
+  if (ASC_findAcceptedPresentationContext(assoc_->params, id, &pc).bad()) return false;
+  return pc.acceptedRole == ASC_SC_ROLE_SCP;
+}
+
 OFCondition DimseSession::drain(const DimseCommand& command) {
   if (!command.has_dataset) return EC_Normal;
   DIC_UL bytes = 0;
@@ -335,6 +341,12 @@ OFCondition DimseSession::store(const DimseCommand& command) {
     return refuse(
         DimseReply::failure(status::kSopClassNotSupported,
                             "SOP class differs from the negotiated presentation context"));
+  }
+  if (peerIsScpOnly(command.presentation_id)) {
+    // Negotiated with the caller as SCP only (to receive C-GET sub-operations), PS3.7
+    // D.3.3.4: it may not send C-STORE-RQ on it.
+    return refuse(DimseReply::failure(status::kNotAuthorized,
+                                      "C-STORE on a context where the caller is the SCP (C-GET)"));
   }
   const auto encoding = encodingOfTransferSyntax(request.transfer_syntax_uid);
   if (!encoding) {

@@ -72,6 +72,8 @@ class DimseSession {
                                 bool& refused);
   std::string transferSyntaxOf(T_ASC_PresentationContextID id) const;
   std::string abstractSyntaxOf(T_ASC_PresentationContextID id) const;
+  // True when the context was accepted with the caller as its SCP only (C-GET delivery).
+  bool peerIsScpOnly(T_ASC_PresentationContextID id) const;
   void abortNow();
 
   T_ASC_Association* assoc_;

@@ -8,14 +8,14 @@
 namespace gateway::dicom {
 
 EchoResult sendEcho(const std::string& host, std::uint16_t port, const std::string& calling_aet,
-                    const std::string& called_aet, std::chrono::seconds timeout) {
+                    const std::string& called_aet, std::chrono::seconds timeout,
+                    const TlsClientSettings* tls) {
   const auto started = std::chrono::steady_clock::now();
   EchoResult result;
-  DcmSCU scu;
+  GatewayScu scu;
   configureScu(scu, host, port, calling_aet, called_aet, timeout, UID_VerificationSOPClass);
 
-  OFCondition cond = scu.initNetwork();
-  if (cond.good()) cond = scu.negotiateAssociation();
+  OFCondition cond = scu.connect(tls);
   if (cond.good()) {
     cond = scu.sendECHORequest(0);
     if (cond.good()) {

@@ -9,14 +9,13 @@ namespace gateway::dicom {
 
 FindResult sendFind(const std::string& host, std::uint16_t port, const std::string& calling_aet,
                     const std::string& called_aet, const std::string& sop_class, DcmDataset& query,
-                    std::chrono::seconds timeout) {
+                    std::chrono::seconds timeout, const TlsClientSettings* tls) {
   const auto started = std::chrono::steady_clock::now();
   FindResult result;
-  DcmSCU scu;
+  GatewayScu scu;
   configureScu(scu, host, port, calling_aet, called_aet, timeout, sop_class.c_str());
 
-  OFCondition cond = scu.initNetwork();
-  if (cond.good()) cond = scu.negotiateAssociation();
+  OFCondition cond = scu.connect(tls);
   if (cond.good()) {
     const T_ASC_PresentationContextID pres_id =
         scu.findPresentationContextID(sop_class.c_str(), "");

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "common/dicom/tls_client.h"
+
 namespace gateway::dicom {
 
 struct FindResult {
@@ -18,10 +20,10 @@ struct FindResult {
   long long milliseconds = 0;
 };
 
-// One association, one C-FIND with `query` under `sop_class`, release. Used by
-// `healthcheck` (a real worklist query) and by tests.
+// One association (DICOM TLS when `tls` is given), one C-FIND with `query` under
+// `sop_class`, release. Used by `healthcheck` (a real worklist query) and by tests.
 FindResult sendFind(const std::string& host, std::uint16_t port, const std::string& calling_aet,
                     const std::string& called_aet, const std::string& sop_class, DcmDataset& query,
-                    std::chrono::seconds timeout);
+                    std::chrono::seconds timeout, const TlsClientSettings* tls = nullptr);
 
 }  // namespace gateway::dicom

@@ -36,8 +36,9 @@ std::string MppsResponse::describe() const {
 }
 
 MppsClient::MppsClient(const std::string& host, std::uint16_t port, const std::string& calling_aet,
-                       const std::string& called_aet, std::chrono::seconds timeout)
-    : called_aet_(called_aet) {
+                       const std::string& called_aet, std::chrono::seconds timeout,
+                       const TlsClientSettings* tls)
+    : called_aet_(called_aet), tls_(tls) {
   setAETitle(calling_aet.c_str());
   setPeerHostName(host.c_str());
   setPeerPort(port);
@@ -57,8 +58,7 @@ MppsClient::~MppsClient() { release(); }
 
 std::string MppsClient::connect() {
   refused_ = false;
-  OFCondition cond = initNetwork();
-  if (cond.good()) cond = negotiateAssociation();
+  OFCondition cond = GatewayScu::connect(tls_);
   if (cond == NET_EC_NoAcceptablePresentationContexts) {
     refused_ = true;
     release();

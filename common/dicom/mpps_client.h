@@ -8,6 +8,8 @@
 #include <memory>
 #include <string>
 
+#include "common/dicom/scu_setup.h"
+
 namespace gateway::dicom {
 
 // The answer to one N-CREATE or N-SET.
@@ -28,12 +30,14 @@ struct MppsResponse {
 
 // A Modality Performed Procedure Step SCU (PS3.4 Annex F): N-CREATE and N-SET on one
 // association. DCMTK 3.6.7's DcmSCU has no helpers for them, so they are built from its
-// protected DIMSE primitives. Generic: the caller builds the datasets. Used by the modality
-// emulator and by the MPPS SCP's tests. Not thread-safe: one thread per client.
-class MppsClient : public DcmSCU {
+// protected DIMSE primitives. Plain TCP or DICOM TLS. Generic: the caller builds the datasets. Used
+// by the modality emulator and by the MPPS SCP's tests. Not thread-safe: one thread per client.
+class MppsClient : public GatewayScu {
  public:
+  // `tls`, when given, must outlive the client: DICOM TLS to the peer.
   MppsClient(const std::string& host, std::uint16_t port, const std::string& calling_aet,
-             const std::string& called_aet, std::chrono::seconds timeout);
+             const std::string& called_aet, std::chrono::seconds timeout,
+             const TlsClientSettings* tls = nullptr);
   ~MppsClient() override;
   MppsClient(const MppsClient&) = delete;
   MppsClient& operator=(const MppsClient&) = delete;
@@ -62,6 +66,7 @@ class MppsClient : public DcmSCU {
                         T_DIMSE_Command expected_response);
 
   std::string called_aet_;
+  const TlsClientSettings* tls_;
   T_ASC_PresentationContextID presentation_id_ = 0;
   bool refused_ = false;
   // DcmSCU's own counter is private in 3.6.7; only this class sends on the association.

@@ -18,11 +18,21 @@ OutboundAssociation::OutboundAssociation(const OutboundTarget& target,
   const auto timeout = static_cast<int>(target.timeout.count());
   OFCondition cond = ASC_initializeNetwork(NET_REQUESTOR, 0, timeout, &network_);
   if (cond.bad()) fail(std::string("cannot initialise the network: ") + cond.text());
+  if (target.tls) {
+    try {
+      tls_layer_ = makeClientTransport(*target.tls);
+    } catch (const std::exception& e) {
+      fail(e.what());
+    }
+    cond = ASC_setTransportLayer(network_, tls_layer_.get(), 0);
+    if (cond.bad()) fail(std::string("cannot use TLS: ") + cond.text());
+  }
   dcmConnectionTimeout.set(static_cast<Sint32>(timeout));
   T_ASC_Parameters* params = nullptr;
   cond = ASC_createAssociationParameters(&params, static_cast<long>(target.max_pdu_size));
   if (cond.bad()) fail(std::string("cannot create the association: ") + cond.text());
   ASC_setAPTitles(params, target.calling_aet.c_str(), target.called_aet.c_str(), nullptr);
+  if (target.tls) ASC_setTransportLayerType(params, OFTrue);
   const std::string address = target.host + ":" + std::to_string(target.port);
   ASC_setPresentationAddresses(params, "localhost", address.c_str());
   T_ASC_PresentationContextID id = 1;

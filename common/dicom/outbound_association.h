@@ -6,11 +6,14 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "common/dicom/dimse_command.h"
+#include "common/dicom/tls_client.h"
 
 namespace gateway::dicom {
 
@@ -23,6 +26,8 @@ struct OutboundTarget {
   std::string called_aet;            // theirs
   std::chrono::seconds timeout{30};  // connect, association request and each DIMSE exchange
   std::uint32_t max_pdu_size = 131072;
+  // Set: DICOM TLS (BCP 195, the peer's certificate verified), as the known AE's `tls` says.
+  std::optional<TlsClientSettings> tls{};
 };
 
 struct OutboundContext {
@@ -86,6 +91,7 @@ class OutboundAssociation {
   [[noreturn]] void fail(const std::string& what);
 
   OutboundTarget target_;
+  std::unique_ptr<DcmTransportLayer> tls_layer_;  // outlives network_, which uses it
   T_ASC_Network* network_ = nullptr;
   T_ASC_Association* assoc_ = nullptr;
   std::uint16_t next_message_id_ = 1;

@@ -32,6 +32,7 @@ struct AssociationContext {
   std::string peer_address;
   std::string calling_aet;
   std::string called_aet;
+  bool tls = false;  // arrived on a DICOM TLS port
 };
 
 // ---- C-STORE: streamed, never held in memory -------------------------------------------

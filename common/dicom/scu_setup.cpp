@@ -2,6 +2,8 @@
 
 #include <dcmtk/dcmdata/dcuid.h>
 
+#include <exception>
+
 namespace gateway::dicom {
 
 void configureScu(DcmSCU& scu, const std::string& host, std::uint16_t port,
@@ -20,6 +22,25 @@ void configureScu(DcmSCU& scu, const std::string& host, std::uint16_t port,
   transfer_syntaxes.push_back(UID_LittleEndianExplicitTransferSyntax);
   transfer_syntaxes.push_back(UID_LittleEndianImplicitTransferSyntax);
   scu.addPresentationContext(sop_class.c_str(), transfer_syntaxes);
+}
+
+GatewayScu::~GatewayScu() {
+  // Released while the transport layer it was opened with still exists.
+  if (isConnected() && releaseAssociation().bad()) abortAssociation();
+}
+
+OFCondition GatewayScu::connect(const TlsClientSettings* tls) {
+  OFCondition cond = initNetwork();
+  if (cond.good() && tls != nullptr) {
+    try {
+      tls_layer_ = makeClientTransport(*tls);
+    } catch (const std::exception& e) {
+      return makeOFCondition(0, 4, OF_error, e.what());
+    }
+    cond = useSecureConnection(tls_layer_.get());
+  }
+  if (cond.good()) cond = negotiateAssociation();
+  return cond;
 }
 
 }  // namespace gateway::dicom

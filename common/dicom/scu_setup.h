@@ -4,7 +4,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
+
+#include "common/dicom/tls_client.h"
 
 namespace gateway::dicom {
 
@@ -14,5 +17,21 @@ namespace gateway::dicom {
 void configureScu(DcmSCU& scu, const std::string& host, std::uint16_t port,
                   const std::string& calling_aet, const std::string& called_aet,
                   std::chrono::seconds timeout, const std::string& sop_class);
+
+// The DcmSCU of our own clients: plain TCP, or DICOM TLS (BCP 195, the server verified)
+// when given TLS settings. The TLS transport layer lives as long as the SCU.
+class GatewayScu : public DcmSCU {
+ public:
+  GatewayScu() = default;
+  ~GatewayScu() override;
+  GatewayScu(const GatewayScu&) = delete;
+  GatewayScu& operator=(const GatewayScu&) = delete;
+
+  // initNetwork, TLS if `tls` is given, negotiateAssociation.
+  OFCondition connect(const TlsClientSettings* tls);
+
+ private:
+  std::unique_ptr<DcmTransportLayer> tls_layer_;
+};
 
 }  // namespace gateway::dicom

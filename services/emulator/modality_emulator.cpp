@@ -8,6 +8,7 @@
 
 #include "common/dicom/find_client.h"
 #include "common/dicom/mpps_client.h"
+#include "common/dicom/scu_setup.h"
 #include "common/dicom_values/current_date.h"
 #include "common/dicom_values/uid_generator.h"
 #include "common/logging/identifier_mask.h"
@@ -74,7 +75,7 @@ PassReport ModalityEmulator::runPass(const std::function<bool()>& stop_requested
   auto query = buildWorklistQuery(date, options_.station_aet);
   auto find =
       dicom::sendFind(options_.host, options_.mwl_port, options_.calling_aet, options_.mwl_aet,
-                      UID_FINDModalityWorklistInformationModel, *query, options_.timeout);
+                      UID_FINDModalityWorklistInformationModel, *query, options_.timeout, mwlTls());
   if (!find.ok) {
     report.query_error = "C-FIND to " + options_.mwl_aet + "@" + options_.host + ":" +
                          std::to_string(options_.mwl_port) + ": " + find.error;
@@ -125,7 +126,7 @@ ItemReport ModalityEmulator::perform(const ScheduledStep& step) {
   // 1. The exam starts: N-CREATE IN PROGRESS.
   {
     dicom::MppsClient mpps(options_.host, options_.mwl_port, options_.calling_aet, options_.mwl_aet,
-                           options_.timeout);
+                           options_.timeout, mwlTls());
     report.mpps_create_error = mpps.connect();
     report.mpps_refused = mpps.refused();
     if (report.mpps_create_error.empty()) {
@@ -162,7 +163,7 @@ ItemReport ModalityEmulator::perform(const ScheduledStep& step) {
     auto modifications =
         buildFinal(report.final_status, end_date, end_time, series, hasNonAscii(step));
     dicom::MppsClient mpps(options_.host, options_.mwl_port, options_.calling_aet, options_.mwl_aet,
-                           options_.timeout);
+                           options_.timeout, mwlTls());
     report.mpps_set_error = mpps.connect();
     if (report.mpps_set_error.empty()) {
       const auto response = mpps.nSet(performed.sop_instance_uid, *modifications);
@@ -189,25 +190,13 @@ ItemReport ModalityEmulator::perform(const ScheduledStep& step) {
 }
 
 void ModalityEmulator::storeImages(std::vector<ScreeningImage>& images, ItemReport& report) {
-  DcmSCU scu;
-  scu.setAETitle(options_.calling_aet.c_str());
-  scu.setPeerHostName(options_.host.c_str());
-  scu.setPeerPort(options_.pacs_port);
-  scu.setPeerAETitle(options_.pacs_aet.c_str());
-  const auto seconds = static_cast<Uint32>(options_.timeout.count());
-  scu.setConnectionTimeout(static_cast<Sint32>(seconds));
-  scu.setACSETimeout(seconds);
-  scu.setDIMSETimeout(seconds);
-  scu.setDIMSEBlockingMode(DIMSE_NONBLOCKING);
-  OFList<OFString> transfer_syntaxes;
-  transfer_syntaxes.push_back(UID_LittleEndianExplicitTransferSyntax);
-  transfer_syntaxes.push_back(UID_LittleEndianImplicitTransferSyntax);
-  scu.addPresentationContext(UID_DigitalMammographyXRayImageStorageForPresentation,
-                             transfer_syntaxes);
+  dicom::GatewayScu scu;
+  dicom::configureScu(scu, options_.host, options_.pacs_port, options_.calling_aet,
+                      options_.pacs_aet, options_.timeout,
+                      UID_DigitalMammographyXRayImageStorageForPresentation);
   const std::string peer =
       options_.pacs_aet + "@" + options_.host + ":" + std::to_string(options_.pacs_port);
-  OFCondition cond = scu.initNetwork();
-  if (cond.good()) cond = scu.negotiateAssociation();
+  OFCondition cond = scu.connect(options_.pacs_tls ? &options_.tls : nullptr);
   if (cond.bad()) {
     report.store_error = "association with " + peer + " failed: " + cond.text();
     return;

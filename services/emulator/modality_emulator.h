@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/dicom/tls_client.h"
 #include "services/emulator/scheduled_step.h"
 #include "services/emulator/screening_images.h"
 
@@ -22,6 +23,9 @@ struct EmulatorOptions {
   std::string station_aet;               // only this station's items; empty: every station
   std::chrono::seconds timeout{30};      // connect, ACSE and DIMSE timeout of every exchange
   std::string date;                      // YYYYMMDD to query; empty: today (local time)
+  bool mwl_tls = false;                  // DICOM TLS to the worklist/MPPS port
+  bool pacs_tls = false;                 // DICOM TLS to the PACS port
+  dicom::TlsClientSettings tls;          // how, when either is set
 };
 
 // What happened to one worklist step.
@@ -74,6 +78,9 @@ class ModalityEmulator {
   // Stores the images on one association; fills `report` views/UIDs/error.
   void storeImages(std::vector<ScreeningImage>& images, ItemReport& report);
   std::string nextPerformedStepId(const std::string& timestamp);
+  const dicom::TlsClientSettings* mwlTls() const {
+    return options_.mwl_tls ? &options_.tls : nullptr;
+  }
 
   EmulatorOptions options_;
   std::set<std::string> done_;  // steps already attempted by this process

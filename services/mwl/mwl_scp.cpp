@@ -29,8 +29,9 @@ class WorklistAssociationHandler : public dicom::AssociationHandler {
 MwlScp::MwlScp(const config::MwlSettings& settings, WorklistStore& store, MppsProcessor& mpps)
     : settings_(settings), store_(store), mpps_(mpps) {}
 
-std::vector<std::string> MwlScp::abstractSyntaxes() const {
-  return {UID_FINDModalityWorklistInformationModel, UID_ModalityPerformedProcedureStepSOPClass};
+std::vector<dicom::OfferedSyntax> MwlScp::abstractSyntaxes() const {
+  return {{UID_FINDModalityWorklistInformationModel, config::AeService::kWorklist},
+          {UID_ModalityPerformedProcedureStepSOPClass, config::AeService::kMpps}};
 }
 
 std::vector<std::string> MwlScp::transferSyntaxes() const {

@@ -19,7 +19,7 @@ class MwlScp : public dicom::DicomService {
   // `store` answers the queries; `mpps` decides N-CREATE and N-SET. Both outlive the SCP.
   MwlScp(const config::MwlSettings& settings, WorklistStore& store, MppsProcessor& mpps);
 
-  std::vector<std::string> abstractSyntaxes() const override;
+  std::vector<dicom::OfferedSyntax> abstractSyntaxes() const override;
   std::vector<std::string> transferSyntaxes() const override;
   std::unique_ptr<dicom::AssociationHandler> createHandler(
       const dicom::AssociationContext& context) override;

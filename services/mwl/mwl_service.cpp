@@ -10,23 +10,14 @@ MwlService::MwlService(const config::GatewayConfig& config,
       lifecycle_(std::make_unique<WorklistLifecycle>(*store_)),
       mpps_(std::make_unique<MppsProcessor>(*store_, *lifecycle_)),
       scp_(std::make_unique<MwlScp>(config.mwl, *store_, *mpps_)) {
-  dicom::ServerOptions options;
-  options.name = "mwl";
-  options.aet = config.mwl.aet;
-  options.bind_address = config.network.bind_address;
-  options.port = port_override.value_or(config.mwl.port);
-  options.network = config.network;
-  options.limits = dicom::datasetLimits(config);
-  server_ = std::make_unique<dicom::DicomServer>(options, *scp_, *logging::mwl());
+  ports_ = std::make_unique<dicom::ServicePorts>(config, dicom::portsOf("mwl", config.mwl), *scp_,
+                                                 *logging::mwl(), port_override);
 }
 
 MwlService::~MwlService() = default;
 
-void MwlService::start() {
-  server_->bind();
-  server_->start();
-}
+void MwlService::start() { ports_->start(); }
 
-void MwlService::stop(std::chrono::seconds grace) { server_->stop(grace); }
+void MwlService::stop(std::chrono::seconds grace) { ports_->stop(grace); }
 
 }  // namespace gateway::mwl

@@ -6,7 +6,7 @@
 #include <optional>
 
 #include "common/config/gateway_config.h"
-#include "common/dicom/dicom_server.h"
+#include "common/dicom/service_ports.h"
 #include "services/mwl/mpps_processor.h"
 #include "services/mwl/mwl_scp.h"
 #include "services/mwl/worklist_lifecycle.h"
@@ -25,7 +25,8 @@ class MwlService {
 
   void start();
   void stop(std::chrono::seconds grace);
-  std::uint16_t port() const { return server_->port(); }
+  std::uint16_t port() const { return ports_->port(); }        // 0: no plain port
+  std::uint16_t tlsPort() const { return ports_->tlsPort(); }  // 0: no TLS port
   WorklistStore& store() { return *store_; }
   WorklistLifecycle& lifecycle() { return *lifecycle_; }
 
@@ -36,7 +37,7 @@ class MwlService {
   std::unique_ptr<WorklistLifecycle> lifecycle_;
   std::unique_ptr<MppsProcessor> mpps_;
   std::unique_ptr<MwlScp> scp_;
-  std::unique_ptr<dicom::DicomServer> server_;
+  std::unique_ptr<dicom::ServicePorts> ports_;
 };
 
 }  // namespace gateway::mwl

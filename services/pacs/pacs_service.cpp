@@ -20,26 +20,20 @@ PacsService::PacsService(const config::GatewayConfig& config,
           *index_, store_, *commitments_, resolve_ae)),
       scp_(std::make_unique<StorageScp>(config_.pacs, store_, *archiver_, commitment_.get(),
                                         commitments_.get(), index_.get(), resolve_ae)) {
-  dicom::ServerOptions options;
-  options.name = "pacs";
-  options.aet = config.pacs.aet;
-  options.bind_address = config.network.bind_address;
-  options.port = port_override.value_or(config.pacs.port);
-  options.network = config.network;
-  options.limits = dicom::datasetLimits(config);
-  server_ = std::make_unique<dicom::DicomServer>(options, *scp_, *logging::pacs());
+  ports_ = std::make_unique<dicom::ServicePorts>(config, dicom::portsOf("pacs", config.pacs), *scp_,
+                                                 *logging::pacs(), port_override);
 }
 
 PacsService::~PacsService() = default;
 
 void PacsService::start() {
-  server_->bind();
+  ports_->bind();
   commitment_->start();
-  server_->start();
+  ports_->start();
 }
 
 void PacsService::stop(std::chrono::seconds grace) {
-  server_->stop(grace);
+  ports_->stop(grace);
   commitment_->stop();
 }
 

@@ -5,7 +5,7 @@
 #include <memory>
 
 #include "common/config/gateway_config.h"
-#include "common/dicom/dicom_server.h"
+#include "common/dicom/service_ports.h"
 #include "services/pacs/commitment_service.h"
 #include "services/pacs/commitment_store.h"
 #include "services/pacs/file_store.h"
@@ -22,7 +22,8 @@ class PacsService {
  public:
   // Opens the index and reconciles storage with it (before any port opens). Throws
   // std::runtime_error with a clear message on failure. `port_override` = 0 binds an
-  // ephemeral port (tests); otherwise config.pacs.port.
+  // ephemeral port (tests; a configured TLS port then binds one too); otherwise
+  // config.pacs.port and config.pacs.tls_port.
   // `resolve_ae` says where to call a remote AE (commitment reports on a new association);
   // without it such reports are refused.
   explicit PacsService(const config::GatewayConfig& config,
@@ -33,8 +34,9 @@ class PacsService {
 
   void start();  // binds and starts serving; throws if the port cannot be bound
   void stop(std::chrono::seconds grace);
-  std::uint16_t port() const { return server_->port(); }
-  int activeAssociations() const { return server_->activeAssociations(); }
+  std::uint16_t port() const { return ports_->port(); }        // 0: no plain port
+  std::uint16_t tlsPort() const { return ports_->tlsPort(); }  // 0: no TLS port
+  int activeAssociations() const { return ports_->activeAssociations(); }
   const ReconcileReport& reconcileReport() const { return reconcile_report_; }
   InstanceIndex& index() { return *index_; }
   CommitmentStore& commitments() { return *commitments_; }
@@ -49,7 +51,7 @@ class PacsService {
   std::unique_ptr<CommitmentStore> commitments_;
   std::unique_ptr<CommitmentService> commitment_;
   std::unique_ptr<StorageScp> scp_;
-  std::unique_ptr<dicom::DicomServer> server_;
+  std::unique_ptr<dicom::ServicePorts> ports_;
 };
 
 }  // namespace gateway::pacs

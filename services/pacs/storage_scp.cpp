@@ -176,15 +176,18 @@ StorageScp::StorageScp(const config::PacsSettings& settings, FileStore& store,
       resolve_ae_(std::move(resolve_ae)),
       sop_classes_(storageSopClasses(settings.allowed_sop_classes)) {}
 
-std::vector<std::string> StorageScp::abstractSyntaxes() const {
-  std::vector<std::string> syntaxes = sop_classes_;
-  if (commitment_ != nullptr) syntaxes.emplace_back(kStorageCommitmentClass);
+std::vector<dicom::OfferedSyntax> StorageScp::abstractSyntaxes() const {
+  std::vector<dicom::OfferedSyntax> offered;
+  for (const auto& uid : sop_classes_) offered.push_back({uid, config::AeService::kStore});
+  if (commitment_ != nullptr) {
+    offered.push_back({kStorageCommitmentClass, config::AeService::kCommitment});
+  }
   if (index_ != nullptr) {
     for (const char* model : {kPatientRootMove, kPatientRootGet, kStudyRootMove, kStudyRootGet}) {
-      syntaxes.emplace_back(model);
+      offered.push_back({model, config::AeService::kRetrieve});
     }
   }
-  return syntaxes;
+  return offered;
 }
 
 bool StorageScp::acceptsPeerScpRole(const std::string& abstract_syntax) const {

@@ -25,7 +25,7 @@ class StorageScp : public dicom::DicomService {
              CommitmentService* commitment = nullptr, CommitmentStore* commitments = nullptr,
              InstanceIndex* index = nullptr, CommitmentService::Resolver resolve_ae = {});
 
-  std::vector<std::string> abstractSyntaxes() const override;
+  std::vector<dicom::OfferedSyntax> abstractSyntaxes() const override;
   // C-GET: the peer receives the objects on its own association, as a storage SCP.
   bool acceptsPeerScpRole(const std::string& abstract_syntax) const override;
   std::vector<std::string> transferSyntaxes() const override;

@@ -34,6 +34,7 @@ struct EmulateOptions {
   std::string station_aet;                 // empty: all stations
   bool once = false;
   int interval_seconds = 10;
+  bool tls = false;  // use the TLS ports (also when a service has no plain port)
 };
 
 // `worklist ACTION` (worklist_command.cpp); each field is taken by the actions named.

@@ -21,10 +21,14 @@ emulator::EmulatorOptions emulatorOptions(const config::GatewayConfig& config,
                                           const EmulateOptions& given) {
   emulator::EmulatorOptions options;
   options.host = given.host;
-  options.mwl_port = config.mwl.port;
+  // A service is called over TLS with --tls, or when it has no plain port.
+  options.mwl_tls = given.tls || config.mwl.port == 0;
+  options.pacs_tls = given.tls || config.pacs.port == 0;
+  options.mwl_port = options.mwl_tls ? config.mwl.tls_port : config.mwl.port;
   options.mwl_aet = config.mwl.aet;
-  options.pacs_port = config.pacs.port;
+  options.pacs_port = options.pacs_tls ? config.pacs.tls_port : config.pacs.port;
   options.pacs_aet = config.pacs.aet;
+  options.tls = dicom::selfCallTls(config.tls);
   options.calling_aet = given.calling_aet.value_or(kDefaultCallingAet);
   options.station_aet = given.station_aet;
   options.timeout = given.timeout_seconds ? std::chrono::seconds(*given.timeout_seconds)
@@ -44,6 +48,10 @@ void printPass(const emulator::PassReport& report, bool always_summarise) {
 
 int runEmulate(const config::GatewayConfig& config, const EmulateOptions& given) {
   const emulator::EmulatorOptions options = emulatorOptions(config, given);
+  if (options.mwl_port == 0 || options.pacs_port == 0) {
+    std::cerr << "screening-gateway emulate: --tls needs MWL_TLS_PORT and PACS_TLS_PORT\n";
+    return 2;
+  }
   emulator::ModalityEmulator modality(options);
   if (given.once) {
     const auto report = modality.runPass();
@@ -68,8 +76,8 @@ int runEmulate(const config::GatewayConfig& config, const EmulateOptions& given)
   };
 
   std::cout << "emulate: polling " << options.mwl_aet << "@" << options.host << ":"
-            << options.mwl_port << " every " << given.interval_seconds << " s as "
-            << options.calling_aet
+            << options.mwl_port << (options.mwl_tls ? " (TLS)" : "") << " every "
+            << given.interval_seconds << " s as " << options.calling_aet
             << (options.station_aet.empty() ? "" : " for station " + options.station_aet)
             << "; SIGTERM or Ctrl-C stops" << std::endl;
   std::size_t passes = 0;
@@ -126,10 +134,13 @@ CommandDeclaration emulateCommand() {
       "the step's patient, accession and study, C-STORE to the PACS on one association,\n"
       "MPPS N-SET COMPLETED (DISCONTINUED if an image was refused). Images are still sent\n"
       "when MPPS is refused. One line per step, then a summary. Without --once it polls\n"
-      "every --interval seconds until SIGTERM/SIGINT; a step is done at most once per run.\n";
+      "every --interval seconds until SIGTERM/SIGINT; a step is done at most once per run.\n"
+      "With --tls (or for a service whose plain port is 0) it calls MWL_TLS_PORT and\n"
+      "PACS_TLS_PORT with DICOM TLS, verifying the server as healthcheck does.\n";
   command.footer =
       "Exit 0 when everything attempted succeeded, 1 otherwise (a failed query or step).\n";
-  command.settings = {"pacs.aet", "pacs.port", "mwl.aet", "mwl.port", "network.dimse_timeout",
+  command.settings = {"pacs.aet", "pacs.port",    "pacs.tls_port",         "mwl.aet",
+                      "mwl.port", "mwl.tls_port", "network.dimse_timeout", "tls.",
                       "log_level"};
   command.declare = [](CLI::App& app, CommandLine& command_line) {
     EmulateOptions& options = command_line.emulate;
@@ -145,6 +156,7 @@ CommandDeclaration emulateCommand() {
                    optionalAeTitleInto(options.calling_aet));
     addValueOption(app, "--host", "HOST", "where the gateway runs (default 127.0.0.1)",
                    textInto(options.host));
+    addSwitch(app, "--tls", "call the TLS ports (PACS_TLS_PORT, MWL_TLS_PORT)", options.tls);
     addValueOption(app, "--timeout", "SECONDS",
                    "connect/ACSE/DIMSE timeout of every exchange, 1-300 (default: the DIMSE "
                    "timeout setting)",

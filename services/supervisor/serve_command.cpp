@@ -5,6 +5,8 @@
 #include <thread>
 
 #include "common/config/config_loader.h"
+#include "common/dicom/known_ae_target.h"
+#include "common/dicom/tls_credentials.h"
 #include "common/logging/logging.h"
 #include "common/process/instance_lock.h"
 #include "services/mwl/mwl_service.h"
@@ -22,7 +24,9 @@ CommandDeclaration serveCommand() {
   command.description =
       "Starts, on separate threads, the worklist service (C-ECHO, Modality Worklist\n"
       "C-FIND, MPPS N-CREATE/N-SET) on MWL_PORT as MWL_AET and the PACS storage SCP\n"
-      "(C-ECHO, C-STORE) on PACS_PORT as PACS_AET. Before the ports open, leftover\n"
+      "(C-ECHO, C-STORE) on PACS_PORT as PACS_AET; each also on its DICOM TLS port\n"
+      "(MWL_TLS_PORT, PACS_TLS_PORT) when set. PACS_ACCESS/MWL_ACCESS and known_aes\n"
+      "say who may associate. Before the ports open, leftover\n"
       "temporary files are removed, files without an index row are indexed and rows\n"
       "without a file are marked MISSING. With MWL_RESET_AT=HH:MM the worklist is backed\n"
       "up and cleared daily at that time.\n"
@@ -53,7 +57,14 @@ int runServe(const config::GatewayConfig& config) {
   for (const auto& [key, value] : config::describe(config)) {
     logging::config()->info("setting {}={}", key, value);
   }
-  const auto problems = config::prepareWritablePaths(config, true, true);
+  auto problems = config::prepareWritablePaths(config, true, true);
+  // The TLS credentials, before anything is opened: a missing file, a key that is not the
+  // certificate's, or an expired certificate is a configuration error.
+  if (config.pacs.tls_port != 0 || config.mwl.tls_port != 0) {
+    const auto tls = dicom::checkTlsFiles(config.tls);
+    problems.insert(problems.end(), tls.problems.begin(), tls.problems.end());
+    for (const auto& warning : tls.warnings) logging::config()->warn("tls {}", warning);
+  }
   if (!problems.empty()) {
     for (const auto& p : problems) std::cerr << "screening-gateway: " << p << "\n";
     return 2;
@@ -64,8 +75,8 @@ int runServe(const config::GatewayConfig& config) {
   std::vector<std::unique_ptr<process::InstanceLock>> locks;
   try {
     locks.push_back(std::make_unique<process::InstanceLock>(
-        config.pacs.storage_path / ".gateway.lock", "this storage (" +
-                                                        config.pacs.storage_path.string() + ")"));
+        config.pacs.storage_path / ".gateway.lock",
+        "this storage (" + config.pacs.storage_path.string() + ")"));
     for (const auto& db : {config.pacs.db_path, config.mwl.db_path}) {
       locks.push_back(std::make_unique<process::InstanceLock>(
           db.string() + ".lock", "this database (" + db.string() + ")"));
@@ -84,7 +95,12 @@ int runServe(const config::GatewayConfig& config) {
   try {
     mwl_service = std::make_unique<mwl::MwlService>(config);
     worklist_link = std::make_unique<WorklistLink>(mwl_service->lifecycle());
-    pacs_service = std::make_unique<pacs::PacsService>(config, std::nullopt, worklist_link.get());
+    // Commitment reports on a new association go where the table of known AEs says.
+    auto known_aes = std::make_shared<const dicom::RemoteAeTable>(config.known_aes);
+    pacs_service = std::make_unique<pacs::PacsService>(
+        config, std::nullopt, worklist_link.get(), [known_aes, &config](const std::string& aet) {
+          return dicom::knownAeTarget(*known_aes, aet, config.tls);
+        });
     pacs_service->start();
     mwl_service->start();
   } catch (const std::exception& e) {
@@ -95,8 +111,10 @@ int runServe(const config::GatewayConfig& config) {
   }
   ResetScheduler reset_scheduler(config.mwl, mwl_service->store());
   reset_scheduler.start();
-  log->info("ready pacs_port={} pacs_aet={} mwl_port={} mwl_aet={}", pacs_service->port(),
-            config.pacs.aet, mwl_service->port(), config.mwl.aet);
+  log->info(
+      "ready pacs_port={} pacs_tls_port={} pacs_aet={} mwl_port={} mwl_tls_port={} mwl_aet={}",
+      pacs_service->port(), pacs_service->tlsPort(), config.pacs.aet, mwl_service->port(),
+      mwl_service->tlsPort(), config.mwl.aet);
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);

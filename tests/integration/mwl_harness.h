@@ -19,6 +19,7 @@ class MwlHarness {
   explicit MwlHarness(const std::function<void(config::GatewayConfig&)>& adjust = {});
   ~MwlHarness();
   std::uint16_t port() const { return service_->port(); }
+  std::uint16_t tlsPort() const { return service_->tlsPort(); }  // with config.mwl.tls_port
   mwl::WorklistStore& store() { return service_->store(); }
   mwl::WorklistLifecycle& lifecycle() { return service_->lifecycle(); }
   // Validates (filling generated values) and adds through the feed; fails the test on

@@ -20,6 +20,7 @@ class PacsHarness {
   ~PacsHarness();
 
   std::uint16_t port() const { return service_->port(); }
+  std::uint16_t tlsPort() const { return service_->tlsPort(); }  // with config.pacs.tls_port
   pacs::PacsService& service() { return *service_; }
   const config::GatewayConfig& config() const { return config_; }
   const std::filesystem::path& storage() const { return config_.pacs.storage_path; }

@@ -13,7 +13,9 @@ constexpr const char* kCommitmentClass = "1.2.840.10008.1.20.1";
 class CommitmentListener::Service : public dicom::DicomService {
  public:
   explicit Service(CommitmentListener& owner) : owner_(owner) {}
-  std::vector<std::string> abstractSyntaxes() const override { return {kCommitmentClass}; }
+  std::vector<dicom::OfferedSyntax> abstractSyntaxes() const override {
+    return {{kCommitmentClass, config::AeService::kCommitment}};
+  }
   std::vector<std::string> transferSyntaxes() const override {
     return {UID_LittleEndianExplicitTransferSyntax, UID_LittleEndianImplicitTransferSyntax};
   }

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace gateway::test {
@@ -112,6 +113,20 @@ int connectFrom(const std::string& source_address, std::uint16_t port) {
   return fd;
 }
 
+bool closedWithin(int fd, std::chrono::milliseconds limit) {
+  const auto deadline = Clock::now() + limit;
+  while (Clock::now() < deadline) {
+    pollfd pfd{fd, POLLIN, 0};
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    if (::poll(&pfd, 1, static_cast<int>(std::max<long long>(left, 1))) > 0) {
+      char byte = 0;
+      if (::recv(fd, &byte, 1, MSG_DONTWAIT) <= 0) return true;
+    }
+  }
+  return false;
+}
+
 RawAssociation::~RawAssociation() {
   if (fd_ >= 0) ::close(fd_);
 }
@@ -145,6 +160,18 @@ bool RawAssociation::open(std::uint16_t port, const std::string& called_aet,
   Bytes user = item(0x51, max_length);
   const Bytes implementation = item(0x52, text("1.2.826.0.1.3680043.9.7433.1"));
   user.insert(user.end(), implementation.begin(), implementation.end());
+  for (const auto& c : contexts) {
+    if (!c.scp_role_only) continue;
+    // SCP/SCU Role Selection (PS3.7 D.3.3.4): UID length, UID, SCU role 0, SCP role 1.
+    Bytes role;
+    put16be(role, static_cast<std::uint16_t>(c.abstract_syntax.size()));
+    const Bytes uid = text(c.abstract_syntax);
+    role.insert(role.end(), uid.begin(), uid.end());
+    role.push_back(0);
+    role.push_back(1);
+    const Bytes role_item = item(0x54, role);
+    user.insert(user.end(), role_item.begin(), role_item.end());
+  }
   const Bytes user_item = item(0x50, user);
   body.insert(body.end(), user_item.begin(), user_item.end());
   Bytes pdu{0x01, 0};
@@ -158,6 +185,7 @@ bool RawAssociation::open(std::uint16_t port, const std::string& called_aet,
   if (type == 0x03 && reply.size() >= 4) {
     rejected_ = true;
     reject_result_ = reply[1];
+    reject_source_ = reply[2];
     reject_reason_ = reply[3];
     return false;
   }

@@ -21,6 +21,7 @@ struct ProposedContext {
   std::uint8_t id = 1;
   std::string abstract_syntax;
   std::string transfer_syntax;
+  bool scp_role_only = false;  // proposes to be only the SCP of the class (C-GET delivery)
 };
 
 struct RawResponse {
@@ -34,6 +35,8 @@ struct RawResponse {
 
 // A TCP connection to 127.0.0.1:port from `source_address`; -1 on failure.
 int connectFrom(const std::string& source_address, std::uint16_t port);
+// True when the server closes (or resets) `fd` within `limit`; what it sends is dropped.
+bool closedWithin(int fd, std::chrono::milliseconds limit);
 
 class RawAssociation {
  public:
@@ -49,6 +52,7 @@ class RawAssociation {
             const std::vector<ProposedContext>& contexts);
   bool rejected() const { return rejected_; }
   int rejectResult() const { return reject_result_; }
+  int rejectSource() const { return reject_source_; }
   int rejectReason() const { return reject_reason_; }
   const std::vector<std::uint8_t>& accepted() const { return accepted_; }
 
@@ -70,6 +74,7 @@ class RawAssociation {
   int fd_ = -1;
   bool rejected_ = false;
   int reject_result_ = 0;
+  int reject_source_ = 0;
   int reject_reason_ = 0;
   std::vector<std::uint8_t> accepted_;
   Bytes pending_pdvs_;  // P-DATA bytes of a PDU not yet consumed

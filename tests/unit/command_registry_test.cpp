@@ -163,8 +163,9 @@ TEST(CommandRegistry, EachCommandTakesExactlyTheSettingsItReads) {
             (std::set<std::string>{"--mwl-db-path", "--mwl-backup-dir", "--mwl-backup-keep",
                                    "--log-level"}));
   EXPECT_EQ(settings("healthcheck"),
-            (std::set<std::string>{"--pacs-aet", "--pacs-port", "--mwl-aet", "--mwl-port",
-                                   "--dimse-timeout", "--log-level"}));
+            (std::set<std::string>{"--pacs-aet", "--pacs-port", "--pacs-tls-port", "--mwl-aet",
+                                   "--mwl-port", "--mwl-tls-port", "--dimse-timeout", "--tls-cert",
+                                   "--tls-key", "--tls-ca", "--tls-verify-peer", "--log-level"}));
   EXPECT_EQ(settings("emulate"), settings("healthcheck"));
   EXPECT_TRUE(settings("version").empty());
   EXPECT_TRUE(settings("help").empty());
