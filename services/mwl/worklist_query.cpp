@@ -5,7 +5,7 @@
 
 #include "common/config/value_parsers.h"
 #include "common/dicom_values/value_checks.h"
-#include "services/mwl/worklist_matcher.h"
+#include "common/matching/attribute_matcher.h"
 
 namespace gateway::mwl {
 namespace {

@@ -27,8 +27,46 @@ struct StoredInstance {
   std::string source_aet;
   std::string status = "STORED";
   std::string created_at;
-  std::string worklist_accession;  // the worklist item it belongs to, if known
-  std::string flags;               // receive_validation.h flagsFor: kept but noteworthy
+  std::string worklist_accession;           // the worklist item it belongs to, if known
+  std::string flags;                        // receive_validation.h flagsFor: kept but noteworthy
+  int metadata_version = kMetadataVersion;  // the extraction `metadata` came from
+};
+
+// What the index can narrow a Query/Retrieve search with (a superset of the matches: the
+// caller's matcher decides). Columns are named by the metadata column list of the index
+// (metadataColumn); values are always bound, never part of the SQL.
+struct InstanceFilter {
+  struct OneOf {  // column = one of values (one value: equality)
+    std::string column;
+    std::vector<std::string> values;
+  };
+  struct Between {  // low <= column <= high; an empty bound is open
+    std::string column;
+    std::string low;
+    std::string high;
+  };
+  std::vector<OneOf> one_of;
+  std::vector<Between> between;
+};
+
+// The metadata column of stored_instances that holds `member`, e.g. "study_date" for
+// &InstanceMetadata::study_date; null for a member with no column.
+const char* metadataColumn(std::string InstanceMetadata::*member);
+
+// Aggregates over the STORED instances of one patient, study or series.
+enum class RelatedTo { kPatient, kStudy, kSeries };
+struct RelatedCounts {
+  std::int64_t studies = 0;
+  std::int64_t series = 0;
+  std::int64_t instances = 0;
+  std::vector<std::string> modalities;   // distinct, sorted
+  std::vector<std::string> sop_classes;  // distinct, sorted
+};
+
+// A row whose metadata came from an older extraction (start-up re-reads its file).
+struct StaleMetadataRow {
+  std::string sop_instance_uid;
+  std::string storage_path;
 };
 
 // A second, different copy of an instance already held (quarantined_instances).
@@ -66,11 +104,25 @@ class InstanceIndex {
   // Calls `visit` for every row, in storage_path order.
   void forEach(const std::function<void(const StoredInstance&)>& visit);
 
+  // Query/Retrieve reads, on a read-only connection of their own so that a long search
+  // never holds up the storage workers' writes (WAL: readers and the writer do not block).
+  // Calls `visit` for every STORED row that satisfies `filter`, until it returns false.
+  void forEachStored(const InstanceFilter& filter,
+                     const std::function<bool(const StoredInstance&)>& visit);
+  RelatedCounts related(RelatedTo level, const std::string& key);
+
+  // STORED rows whose metadata_version is below `version`, and the update that raises one
+  // to kMetadataVersion with the metadata read again from its file.
+  std::vector<StaleMetadataRow> rowsWithMetadataBefore(int version);
+  void updateMetadata(const std::string& sop_instance_uid, const InstanceMetadata& metadata);
+
  private:
   std::optional<StoredInstance> findOne(const char* sql, const std::string& key);
 
   std::mutex mutex_;
   std::unique_ptr<SQLite::Database> db_;
+  std::mutex reader_mutex_;
+  std::unique_ptr<SQLite::Database> reader_;  // read-only, Query/Retrieve
 };
 
 }  // namespace gateway::pacs

@@ -12,7 +12,7 @@ PacsService::PacsService(const config::GatewayConfig& config,
       reconcile_report_(reconcileStorage(store_, *index_)),
       archiver_(std::make_unique<InstanceArchiver>(store_, *index_, config.pacs.duplicate_policy,
                                                    observer)),
-      scp_(std::make_unique<StorageScp>(config_.pacs, store_, *archiver_)) {
+      scp_(std::make_unique<StorageScp>(config_.pacs, store_, *index_, *archiver_)) {
   dicom::ServerOptions options;
   options.name = "pacs";
   options.aet = config.pacs.aet;

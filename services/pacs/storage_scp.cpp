@@ -2,6 +2,7 @@
 
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcmetinf.h>
+#include <dcmtk/dcmdata/dcuid.h>
 
 #include <system_error>
 
@@ -10,6 +11,7 @@
 #include "common/logging/identifier_mask.h"
 #include "common/logging/logging.h"
 #include "services/pacs/hashing_file_sink.h"
+#include "services/pacs/qr_find.h"
 #include "services/pacs/storage_sop_classes.h"
 
 namespace gateway::pacs {
@@ -114,10 +116,11 @@ class FileReception : public dicom::StoreReception {
 class StoreAssociationHandler : public dicom::AssociationHandler, public dicom::StoreProvider {
  public:
   StoreAssociationHandler(const dicom::AssociationContext& context, FileStore& store,
-                          InstanceArchiver& archiver)
-      : context_(context), store_(store), archiver_(archiver) {}
+                          InstanceArchiver& archiver, const std::string& aet, InstanceIndex& index)
+      : context_(context), store_(store), archiver_(archiver), find_(aet, index) {}
 
   dicom::StoreProvider* store() override { return this; }
+  dicom::FindProvider* find() override { return &find_; }
 
   Start beginStore(const dicom::StoreRequest& request) override {
     Start start;
@@ -142,21 +145,31 @@ class StoreAssociationHandler : public dicom::AssociationHandler, public dicom::
   dicom::AssociationContext context_;
   FileStore& store_;
   InstanceArchiver& archiver_;
+  QrFind find_;
 };
 
 }  // namespace
 
-StorageScp::StorageScp(const config::PacsSettings& settings, FileStore& store,
+StorageScp::StorageScp(const config::PacsSettings& settings, FileStore& store, InstanceIndex& index,
                        InstanceArchiver& archiver)
-    : store_(store),
+    : aet_(settings.aet),
+      store_(store),
+      index_(index),
       archiver_(archiver),
       sop_classes_(storageSopClasses(settings.allowed_sop_classes)) {}
+
+std::vector<std::string> StorageScp::abstractSyntaxes() const {
+  std::vector<std::string> syntaxes = sop_classes_;
+  syntaxes.insert(syntaxes.end(), {UID_FINDPatientRootQueryRetrieveInformationModel,
+                                   UID_FINDStudyRootQueryRetrieveInformationModel});
+  return syntaxes;
+}
 
 std::vector<std::string> StorageScp::transferSyntaxes() const { return storageTransferSyntaxes(); }
 
 std::unique_ptr<dicom::AssociationHandler> StorageScp::createHandler(
     const dicom::AssociationContext& context) {
-  return std::make_unique<StoreAssociationHandler>(context, store_, archiver_);
+  return std::make_unique<StoreAssociationHandler>(context, store_, archiver_, aet_, index_);
 }
 
 }  // namespace gateway::pacs
