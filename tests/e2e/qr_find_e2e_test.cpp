@@ -55,7 +55,9 @@ class QrFindE2e : public ::testing::Test {
   }
 
   ~QrFindE2e() override {
-    if (gateway_) EXPECT_EQ(gateway_->stop(SIGTERM, std::chrono::seconds(15)), 0);
+    if (gateway_) {
+      EXPECT_EQ(gateway_->stop(SIGTERM, std::chrono::seconds(15)), 0);
+    }
   }
 
   // Writes one four-view study as Part 10 files and sends it with storescu.
@@ -93,8 +95,10 @@ class QrFindE2e : public ::testing::Test {
                                                       const std::vector<std::string>& keys) {
     const auto out = dir_ / ("findscu" + std::to_string(++runs_));
     std::filesystem::create_directories(out);
-    std::vector<std::string> argv = {"findscu",        model, "-aet", "WORKSTATION", "-aec",
-                                     "SCREENING_PACS", "-X",  "-od",  out.string()};
+    // -v: findscu names a failure status only in verbose mode.
+    std::vector<std::string> argv = {
+        "findscu",        "-v", model, "-aet",      "WORKSTATION", "-aec",
+        "SCREENING_PACS", "-X", "-od", out.string()};
     for (const auto& k : keys) {
       argv.push_back("-k");
       argv.push_back(k);
@@ -182,7 +186,7 @@ TEST_F(QrFindE2e, FindscuStudyRootAtStudySeriesAndImageLevels) {
   // Relational: refused with a clear status; findscu reports it and exits 0.
   auto refused = findscu("-S", {"QueryRetrieveLevel=IMAGE", "SOPInstanceUID"});
   EXPECT_TRUE(refused.empty());
-  EXPECT_NE(last_log_.find("0xa900"), std::string::npos) << last_log_;
+  EXPECT_NE(last_log_.find("DataSetDoesNotMatchSOPClass"), std::string::npos) << last_log_;
 
   EXPECT_EQ(gateway_->stop(SIGTERM, std::chrono::seconds(15)), 0);
   const std::string log = gateway_->log();
@@ -192,28 +196,58 @@ TEST_F(QrFindE2e, FindscuStudyRootAtStudySeriesAndImageLevels) {
   EXPECT_EQ(log.find("PID-1"), std::string::npos);
 }
 
-TEST_F(QrFindE2e, GdcmscuFindsStudiesAndSeries) {
-  const auto out = dir_ / "gdcmscu.log";
-  ASSERT_EQ(runProgram({"gdcmscu", "--find", "--patientroot", "--study", "--call", "SCREENING_PACS",
-                        "--aetitle", "GDCM", "--key", "10,20=PID-1", "--key", "20,d=", "--key",
-                        "8,50=", "127.0.0.1", std::to_string(port_)},
-                       std::chrono::seconds(30), out.string()),
-            0)
-      << readFileBytes(out);
-  std::string log = readFileBytes(out);
-  EXPECT_NE(log.find("ACC-1"), std::string::npos) << log;
-  EXPECT_NE(log.find("ACC-2"), std::string::npos) << log;
-  EXPECT_EQ(log.find("ACC-3"), std::string::npos) << log;
-  EXPECT_NE(log.find(studies_[0].study_uid), std::string::npos) << log;
+// gdcmscu 3.0.21 (Debian 12) prints its answers only once the association is released, and
+// aborts inside the release with every SCP ("ProtocolStream as nullptr is invalid": seen with
+// DCMTK's storescp and Orthanc too), so what it prints cannot be read. Its queries are checked
+// on the gateway's side instead: accepted, matched as expected, answered 0x0000 and released.
+// Returns gdcmscu's exit status (through a shell, so an abort is 134, not a timeout).
+int gdcmscu(const std::vector<std::string>& args, const std::filesystem::path& log) {
+  std::string command = "exec gdcmscu";
+  for (const auto& a : args) command += " '" + a + "'";
+  const auto status_file = log.string() + ".status";
+  const int rc =
+      runProgram({"sh", "-c", "sh -c \"" + command + "\"; echo $? > '" + status_file + "'"},
+                 std::chrono::seconds(30), log.string());
+  if (rc != 0) return -1;
+  return std::stoi(readFileBytes(status_file));
+}
 
+TEST_F(QrFindE2e, GdcmscuFindsStudiesAndSeries) {
+  const std::string port = std::to_string(port_);
+  const auto out = dir_ / "gdcmscu-study.log";
+  int rc = gdcmscu(
+      {"--find", "--patientroot", "--study", "--call", "SCREENING_PACS", "--aetitle", "GDCM_STUDY",
+       "--key", "10,20=PID-1", "--key", "20,d=", "--key", "8,50=", "127.0.0.1", port},
+      out);
+  EXPECT_TRUE(rc == 0 || rc == 134) << rc << " " << readFileBytes(out);
   const auto series_out = dir_ / "gdcmscu-series.log";
-  ASSERT_EQ(runProgram({"gdcmscu", "--find", "--studyroot", "--series", "--call", "SCREENING_PACS",
-                        "--key", "20,d=" + studies_[2].study_uid, "--key", "20,e=", "--key",
-                        "8,60=", "127.0.0.1", std::to_string(port_)},
-                       std::chrono::seconds(30), series_out.string()),
-            0);
-  log = readFileBytes(series_out);
-  EXPECT_NE(log.find(studies_[2].series_uid), std::string::npos) << log;
+  rc = gdcmscu({"--find", "--studyroot", "--series", "--call", "SCREENING_PACS", "--aetitle",
+                "GDCM_SERIES", "--key", "20,d=" + studies_[2].study_uid, "--key", "20,e=", "--key",
+                "8,60=", "127.0.0.1", port},
+               series_out);
+  EXPECT_TRUE(rc == 0 || rc == 134) << rc << " " << readFileBytes(series_out);
+
+  EXPECT_EQ(gateway_->stop(SIGTERM, std::chrono::seconds(15)), 0);
+  const std::string log = gateway_->log();
+  gateway_.reset();
+  EXPECT_NE(log.find("calling=GDCM_STUDY model=patient-root level=STUDY PatientID="),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find("level=SERIES StudyInstanceUID=" + studies_[2].study_uid +
+                     " matches=1 "
+                     "sent=1 "),
+            std::string::npos)
+      << log;
+  for (const char* caller : {"calling=GDCM_STUDY", "calling=GDCM_SERIES"}) {
+    const auto line_start = log.find(caller);  // its query line comes before the closing one
+    ASSERT_NE(line_start, std::string::npos) << log;
+    const auto line = log.substr(line_start, log.find('\n', line_start) - line_start);
+    EXPECT_NE(line.find("status=0x0000"), std::string::npos) << line;
+  }
+  EXPECT_NE(log.find("matches=2 sent=2 "), std::string::npos) << log;  // PID-1's two studies
+  EXPECT_NE(log.find("calling=GDCM_STUDY called=SCREENING_PACS outcome=\"released\""),
+            std::string::npos)
+      << log;
 }
 
 // ---- Orthanc, with the gateway as a DICOM modality -------------------------------------
