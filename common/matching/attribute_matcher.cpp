@@ -304,4 +304,49 @@ bool matchDateAndTime(std::string_view date_query, std::string_view time_query,
   return inRange(item, low, high);
 }
 
+bool matchByRule(Rule rule, std::string_view query, std::string_view value) {
+  switch (rule) {
+    case Rule::kText:
+      return matchText(query, value);
+    case Rule::kPersonName:
+      return matchPersonName(query, value);
+    case Rule::kUidList:
+      return matchUidList(query, value);
+    case Rule::kDate:
+      return matchDate(query, value);
+    case Rule::kTime:
+      return matchTime(query, value);
+    case Rule::kDateTime:
+      return matchDateTime(query, value);
+  }
+  return false;
+}
+
+bool isValidQuery(Rule rule, std::string_view query) {
+  switch (rule) {
+    case Rule::kDate:
+      return isValidDateQuery(query);
+    case Rule::kTime:
+      return isValidTimeQuery(query);
+    case Rule::kDateTime:
+      return isValidDateTimeQuery(query);
+    case Rule::kUidList: {
+      if (isUniversal(query)) return true;
+      std::size_t start = 0;
+      for (;;) {
+        const auto end = query.find('\\', start);
+        const auto uid = trimSpaces(
+            query.substr(start, end == std::string_view::npos ? query.npos : end - start));
+        if (!dicom_values::isValidUid(uid)) return false;
+        if (end == std::string_view::npos) return true;
+        start = end + 1;
+      }
+    }
+    case Rule::kText:
+    case Rule::kPersonName:
+      break;
+  }
+  return true;
+}
+
 }  // namespace gateway::match

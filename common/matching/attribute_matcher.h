@@ -50,6 +50,21 @@ bool isValidDateQuery(std::string_view query);
 bool isValidTimeQuery(std::string_view query);
 bool isValidDateTimeQuery(std::string_view query);  // YYYYMMDD[HH[MM[SS[.F]]]] bounds
 
+// The matching rule of a key, by its value representation: what the key tables of the
+// C-FIND SCPs name, so that the choice of function above is made here once.
+enum class Rule {
+  kText,        // matchText: SH, LO, CS, AE, IS, ...
+  kPersonName,  // matchPersonName: PN
+  kUidList,     // matchUidList: UI
+  kDate,        // matchDate: DA
+  kTime,        // matchTime: TM
+  kDateTime,    // matchDateTime: DT
+};
+bool matchByRule(Rule rule, std::string_view query, std::string_view value);
+// The syntax check of a query value for `rule`: date, time and date-time values and ranges,
+// UIDs and lists of UIDs (no wildcards); text and names are always acceptable.
+bool isValidQuery(Rule rule, std::string_view query);
+
 // Lower-case form of UTF-8 text, by Unicode simple case mapping (C.UTF-8 locale). Decoded
 // by text::decodeUtf8: a byte that is not UTF-8 becomes U+FFFD and matches only U+FFFD.
 std::u32string foldCase(std::string_view utf8);

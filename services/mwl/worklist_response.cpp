@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "common/dicom_values/dataset_values.h"
 #include "services/mwl/worklist_attributes.h"
 
 namespace gateway::mwl {
@@ -26,14 +27,6 @@ const std::vector<DcmTagKey>& fullStepKeys() {
   return kKeys;
 }
 
-void putValue(DcmItem& out, const DcmTagKey& tag, const std::string& value) {
-  if (value.empty()) {
-    out.insertEmptyElement(tag);
-  } else {
-    out.putAndInsertString(tag, value.c_str());
-  }
-}
-
 // A code sequence (Requested Procedure Code, Scheduled Protocol Code): one item with the
 // asked-for code keys when the item has a code, else zero items.
 void fillCodeSequence(DcmItem& out, const DcmTagKey& tag, DcmSequenceOfItems* query_sequence,
@@ -49,7 +42,7 @@ void fillCodeSequence(DcmItem& out, const DcmTagKey& tag, DcmSequenceOfItems* qu
   for (const auto& a : worklistAttributes()) {
     if (a.level != level) continue;
     if (asked != nullptr && asked->card() > 0 && !asked->tagExists(a.tag)) continue;
-    putValue(*code, a.tag, item.*(a.member));
+    dicom_values::putOrEmpty(*code, a.tag, item.*(a.member));
   }
 }
 
@@ -66,7 +59,8 @@ void fillKey(DcmItem& out, const DcmTagKey& tag, DcmElement* query_element, Leve
   }
   if (const WorklistAttribute* a = findAttribute(level, tag)) {
     const std::string& value = item.*(a->member);
-    putValue(out, tag, a->matching == Matching::kStatus ? stepStatusTerm(value) : value);
+    dicom_values::putOrEmpty(out, tag,
+                             a->matching == Matching::kStatus ? stepStatusTerm(value) : value);
     return;
   }
   out.insertEmptyElement(tag);  // a key we do not hold: returned zero-length

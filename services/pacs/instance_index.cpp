@@ -2,6 +2,7 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include <algorithm>
 #include <iterator>
 #include <stdexcept>
 
@@ -272,42 +273,65 @@ void InstanceIndex::forEachStored(const InstanceFilter& filter,
     }
   }
   std::lock_guard lock(reader_mutex_);
-  SQLite::Statement s(*reader_, sql);
+  SQLite::Statement& s = readerStatement(sql);
   int index = 1;
   for (const std::string* v : values) s.bind(index++, *v);
   while (s.executeStep()) {
     if (!visit(rowFrom(s))) break;
   }
+  s.reset();  // ends the read transaction now, not at the statement's next use
 }
 
 RelatedCounts InstanceIndex::related(RelatedTo level, const std::string& key) {
   const char* column = level == RelatedTo::kPatient ? "patient_id"
                        : level == RelatedTo::kStudy ? "study_instance_uid"
                                                     : "series_instance_uid";
+  // One statement for all five: modalities and SOP classes hold no comma (CS, UI).
+  const std::string sql =
+      std::string(
+          "SELECT COUNT(DISTINCT study_instance_uid), "
+          "COUNT(DISTINCT series_instance_uid), COUNT(*), "
+          "GROUP_CONCAT(DISTINCT modality), GROUP_CONCAT(DISTINCT sop_class_uid) "
+          "FROM stored_instances WHERE status = 'STORED' AND ") +
+      column + " = ?";
   std::lock_guard lock(reader_mutex_);
+  SQLite::Statement& s = readerStatement(sql);
+  s.bind(1, key);
   RelatedCounts counts;
-  {
-    SQLite::Statement s(*reader_,
-                        std::string("SELECT COUNT(DISTINCT study_instance_uid), "
-                                    "COUNT(DISTINCT series_instance_uid), COUNT(*) "
-                                    "FROM stored_instances WHERE status = 'STORED' AND ") +
-                            column + " = ?");
-    s.bind(1, key);
-    if (s.executeStep()) {
-      counts.studies = s.getColumn(0).getInt64();
-      counts.series = s.getColumn(1).getInt64();
-      counts.instances = s.getColumn(2).getInt64();
+  if (s.executeStep()) {
+    counts.studies = s.getColumn(0).getInt64();
+    counts.series = s.getColumn(1).getInt64();
+    counts.instances = s.getColumn(2).getInt64();
+    for (auto [column_index, out] :
+         {std::pair{3, &counts.modalities}, std::pair{4, &counts.sop_classes}}) {
+      const std::string list = text(s, column_index);
+      std::size_t start = 0;
+      while (start < list.size()) {
+        const auto end = list.find(',', start);
+        out->push_back(list.substr(start, end == std::string::npos ? end : end - start));
+        if (end == std::string::npos) break;
+        start = end + 1;
+      }
+      std::sort(out->begin(), out->end());
     }
   }
-  for (auto [name, out] : {std::pair{"modality", &counts.modalities},
-                           std::pair{"sop_class_uid", &counts.sop_classes}}) {
-    SQLite::Statement s(*reader_, std::string("SELECT DISTINCT ") + name +
-                                      " FROM stored_instances WHERE status = 'STORED' AND " +
-                                      column + " = ? AND " + name + " IS NOT NULL ORDER BY 1");
-    s.bind(1, key);
-    while (s.executeStep()) out->push_back(s.getColumn(0).getString());
-  }
+  s.reset();
   return counts;
+}
+
+SQLite::Statement& InstanceIndex::readerStatement(const std::string& sql) {
+  // Bounded: IN lists of varying length make distinct texts.
+  constexpr std::size_t kMaxStatements = 64;
+  auto found = reader_statements_.find(sql);
+  if (found == reader_statements_.end()) {
+    if (reader_statements_.size() >= kMaxStatements) reader_statements_.clear();
+    found =
+        reader_statements_.emplace(sql, std::make_unique<SQLite::Statement>(*reader_, sql)).first;
+  } else {
+    found->second->reset();
+    found->second->clearBindings();
+  }
+  return *found->second;
 }
 
 std::vector<StaleMetadataRow> InstanceIndex::rowsWithMetadataBefore(int version) {

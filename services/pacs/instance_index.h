@@ -1,10 +1,12 @@
 #pragma once
 
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
 
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -121,8 +123,13 @@ class InstanceIndex {
 
   std::mutex mutex_;
   std::unique_ptr<SQLite::Database> db_;
+  // The reader's prepared statements by SQL text, reused (a C-FIND runs a few per answer);
+  // guarded by reader_mutex_.
+  SQLite::Statement& readerStatement(const std::string& sql);
+
   std::mutex reader_mutex_;
   std::unique_ptr<SQLite::Database> reader_;  // read-only, Query/Retrieve
+  std::map<std::string, std::unique_ptr<SQLite::Statement>> reader_statements_;
 };
 
 }  // namespace gateway::pacs

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/matching/attribute_matcher.h"
 #include "services/pacs/instance_metadata.h"
 
 // The Query/Retrieve information models over the PACS index (PS3.4 C.6.1 Patient Root,
@@ -19,26 +20,19 @@ namespace gateway::pacs {
 enum class QrLevel { kPatient = 0, kStudy = 1, kSeries = 2, kImage = 3 };
 enum class QrModel { kPatientRoot, kStudyRoot };
 
-// How a key's value is matched (PS3.4 C.2.2.2), or what an aggregate key counts.
-enum class QrMatching {
-  kText,        // single value, wildcards (SH, LO, CS, AE, IS)
-  kPersonName,  // case-insensitive, component-aware (PN)
-  kUid,         // single value or list of UIDs (UI)
-  kDate,        // DA, ranges
-  kTime,        // TM, ranges
-  kAggregate,   // computed from the index (counts, Modalities/SOP Classes in Study)
-};
-
-// What an aggregate key holds, over the STORED instances of its level's entity.
+// What an aggregate key holds, over the STORED instances of its level's entity; kNone for
+// a key the index holds as a column.
 enum class QrAggregate { kNone, kStudies, kSeries, kInstances, kModalities, kSopClasses };
 
 struct QrAttribute {
   DcmTagKey tag;
-  QrLevel level;  // the entity whose attribute it is
-  QrMatching matching;
+  QrLevel level;                          // the entity whose attribute it is
+  match::Rule rule;                       // how its value is matched (PS3.4 C.2.2.2)
   std::string InstanceMetadata::*member;  // where the index holds it; null for aggregates
   bool unique = false;                    // the Unique Key of its level
   QrAggregate aggregate = QrAggregate::kNone;
+
+  bool computed() const { return aggregate != QrAggregate::kNone; }
 };
 
 const std::vector<QrAttribute>& qrAttributes();

@@ -34,7 +34,7 @@ QrFindCursor::QrFindCursor(InstanceIndex& index, QrQuery query)
     const std::string& key = row.metadata.*member;
     if (!key.empty() && !seen.count(key) && query_.matches(row.metadata)) {
       seen.insert(key);
-      keys_.push_back(key);
+      found_.push_back({key, row.metadata.sop_instance_uid});
     }
     return true;
   });
@@ -42,22 +42,29 @@ QrFindCursor::QrFindCursor(InstanceIndex& index, QrQuery query)
 
 std::optional<QrAnswer> QrFindCursor::next() {
   const QrAttribute& unique = uniqueKeyOf(query_.level);
-  while (next_ < keys_.size()) {
-    const std::string& key = keys_[next_++];
-    InstanceFilter filter = query_.prefilter();
-    filter.one_of.push_back({metadataColumn(unique.member), {key}});
-    std::optional<StoredInstance> found;
-    index_.forEachStored(filter, [&](const StoredInstance& row) {
-      if (!query_.matches(row.metadata)) return true;
-      found = row;
+  while (next_ < found_.size()) {
+    const Found& entity = found_[next_++];
+    std::optional<StoredInstance> row;
+    auto take = [&](const StoredInstance& candidate) {
+      if (candidate.metadata.*(unique.member) != entity.key ||
+          !query_.matches(candidate.metadata)) {
+        return true;
+      }
+      row = candidate;
       return false;
-    });
-    if (!found) continue;  // no longer stored since the search
+    };
+    index_.forEachStored({{{"sop_instance_uid", {entity.first_uid}}}, {}}, take);
+    if (!row) {  // changed since the search: the entity's first row that matches now
+      InstanceFilter filter = query_.prefilter();
+      filter.one_of.push_back({metadataColumn(unique.member), {entity.key}});
+      index_.forEachStored(filter, take);
+    }
+    if (!row) continue;  // no longer stored
     QrAnswer answer;
-    answer.row = std::move(*found);
+    answer.row = std::move(*row);
     for (const QrLevel level : query_.aggregate_levels) {
-      const std::string& entity = answer.row.metadata.*(uniqueKeyOf(level).member);
-      answer.related[level] = index_.related(relatedTo(level), entity);
+      const std::string& key = answer.row.metadata.*(uniqueKeyOf(level).member);
+      answer.related[level] = index_.related(relatedTo(level), key);
     }
     if (!query_.aggregate_conditions.empty() &&
         !query_.matchesAggregates(answer.related[QrLevel::kStudy])) {

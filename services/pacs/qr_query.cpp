@@ -4,7 +4,6 @@
 #include <dcmtk/dcmdata/dcelem.h>
 
 #include "common/dicom/dimse_status.h"
-#include "common/dicom_values/value_checks.h"
 #include "common/logging/identifier_mask.h"
 #include "common/logging/peer_text.h"
 #include "common/matching/attribute_matcher.h"
@@ -46,13 +45,6 @@ std::vector<std::string> splitList(const std::string& value) {
   }
 }
 
-bool isUidList(const std::string& value) {
-  for (const auto& uid : splitList(value)) {
-    if (!dicom_values::isValidUid(uid)) return false;
-  }
-  return true;
-}
-
 // A single value: not universal, no wildcard, not a list.
 bool isSingleValue(const std::string& value) {
   return !match::isUniversal(value) && !match::hasWildcard(value) &&
@@ -61,27 +53,11 @@ bool isSingleValue(const std::string& value) {
 
 // The syntax check of one matching key's value; "" when it is acceptable.
 std::string syntaxError(const QrAttribute& a, const std::string& value) {
-  const std::string name = nameOf(a.tag);
-  switch (a.matching) {
-    case QrMatching::kDate:
-      if (!match::isValidDateQuery(value)) return name + " '" + value + "' is not a date or range";
-      break;
-    case QrMatching::kTime:
-      if (!match::isValidTimeQuery(value)) return name + " '" + value + "' is not a time or range";
-      break;
-    case QrMatching::kUid:
-      if (!match::isUniversal(value) && !isUidList(value))
-        return name + " '" + value + "' is not a UID or list of UIDs";
-      break;
-    case QrMatching::kAggregate:
-      if (a.aggregate == QrAggregate::kSopClasses && !match::isUniversal(value) &&
-          !isUidList(value))
-        return name + " '" + value + "' is not a UID or list of UIDs";
-      break;
-    default:
-      break;
-  }
-  return {};
+  if (match::isValidQuery(a.rule, value)) return {};
+  const char* what = a.rule == match::Rule::kDate   ? "a date or range"
+                     : a.rule == match::Rule::kTime ? "a time or range"
+                                                    : "a UID or list of UIDs";
+  return nameOf(a.tag) + " '" + value + "' is not " + what;
 }
 
 bool isIdentifyingKey(const DcmTagKey& tag) {
@@ -132,7 +108,7 @@ ParsedQrQuery parseQrIdentifier(DcmItem& identifier, QrModel model, QrPurpose pu
       parsed.refusal = refuse(error, tag);
       return parsed;
     }
-    if (a->matching == QrMatching::kAggregate) {
+    if (a->computed()) {
       query.aggregate_levels.insert(a->level);
       const bool matchable =
           a->aggregate == QrAggregate::kModalities || a->aggregate == QrAggregate::kSopClasses;
@@ -178,16 +154,16 @@ InstanceFilter QrQuery::prefilter() const {
   for (const auto& c : conditions) {
     const char* column = metadataColumn(c.attribute->member);
     if (column == nullptr) continue;
-    switch (c.attribute->matching) {
-      case QrMatching::kText:
+    switch (c.attribute->rule) {
+      case match::Rule::kText:
         if (!match::hasWildcard(c.value)) filter.one_of.push_back({column, {c.value}});
         break;
-      case QrMatching::kUid: {
+      case match::Rule::kUidList: {
         auto uids = splitList(c.value);
         if (uids.size() <= kMaxPrefilterUids) filter.one_of.push_back({column, std::move(uids)});
         break;
       }
-      case QrMatching::kDate: {
+      case match::Rule::kDate: {
         const auto dash = c.value.find('-');
         if (dash == std::string::npos) {
           filter.between.push_back({column, c.value, c.value});
@@ -205,28 +181,7 @@ InstanceFilter QrQuery::prefilter() const {
 
 bool QrQuery::matches(const InstanceMetadata& row) const {
   for (const auto& c : conditions) {
-    const std::string& value = row.*(c.attribute->member);
-    bool ok = true;
-    switch (c.attribute->matching) {
-      case QrMatching::kText:
-        ok = match::matchText(c.value, value);
-        break;
-      case QrMatching::kPersonName:
-        ok = match::matchPersonName(c.value, value);
-        break;
-      case QrMatching::kUid:
-        ok = match::matchUidList(c.value, value);
-        break;
-      case QrMatching::kDate:
-        ok = match::matchDate(c.value, value);
-        break;
-      case QrMatching::kTime:
-        ok = match::matchTime(c.value, value);
-        break;
-      case QrMatching::kAggregate:
-        break;
-    }
-    if (!ok) return false;
+    if (!match::matchByRule(c.attribute->rule, c.value, row.*(c.attribute->member))) return false;
   }
   return true;
 }

@@ -3,16 +3,10 @@
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcelem.h>
 
+#include "common/dicom_values/dataset_values.h"
+
 namespace gateway::pacs {
 namespace {
-
-void putValue(DcmItem& out, const DcmTagKey& tag, const std::string& value) {
-  if (value.empty()) {
-    out.insertEmptyElement(tag);
-  } else {
-    out.putAndInsertString(tag, value.c_str());
-  }
-}
 
 std::string joined(const std::vector<std::string>& values) {
   std::string out;
@@ -59,13 +53,13 @@ std::unique_ptr<DcmDataset> buildQrResponse(DcmItem& identifier, const QrQuery& 
       response->insertEmptyElement(tag);  // not held here, or below the level: zero-length
       continue;
     }
-    putValue(*response, tag,
-             a->matching == QrMatching::kAggregate ? aggregateValue(*a, answer)
-                                                   : answer.row.metadata.*(a->member));
+    dicom_values::putOrEmpty(
+        *response, tag,
+        a->computed() ? aggregateValue(*a, answer) : answer.row.metadata.*(a->member));
   }
   const QrAttribute& unique = uniqueKeyOf(query.level);
   if (!response->tagExists(unique.tag)) {
-    putValue(*response, unique.tag, answer.row.metadata.*(unique.member));
+    dicom_values::putOrEmpty(*response, unique.tag, answer.row.metadata.*(unique.member));
   }
   response->putAndInsertString(DCM_QueryRetrieveLevel, levelName(query.level));
   response->putAndInsertString(DCM_RetrieveAETitle, retrieve_aet.c_str());

@@ -133,6 +133,28 @@ TEST(AttributeMatch, ValidatesDateTimeQuerySyntax) {
   EXPECT_FALSE(isValidDateTimeQuery("-"));
 }
 
+TEST(AttributeMatch, DispatchesEachRuleToItsMatcher) {
+  EXPECT_TRUE(matchByRule(Rule::kText, "A*", "ABC"));
+  EXPECT_FALSE(matchByRule(Rule::kText, "abc", "ABC"));
+  EXPECT_TRUE(matchByRule(Rule::kPersonName, "abc", "ABC^D"));
+  EXPECT_TRUE(matchByRule(Rule::kUidList, "1.2\\1.3", "1.3"));
+  EXPECT_TRUE(matchByRule(Rule::kDate, "20261101-", "20261128"));
+  EXPECT_TRUE(matchByRule(Rule::kTime, "09", "093000"));
+  EXPECT_TRUE(matchByRule(Rule::kDateTime, "20261128", "20261128093000"));
+  EXPECT_FALSE(matchByRule(Rule::kDate, "20261101", "20261128"));
+}
+
+TEST(AttributeMatch, ChecksQuerySyntaxByRule) {
+  EXPECT_FALSE(isValidQuery(Rule::kDate, "01.11.2026"));
+  EXPECT_FALSE(isValidQuery(Rule::kTime, "25"));
+  EXPECT_FALSE(isValidQuery(Rule::kDateTime, "2026"));
+  EXPECT_TRUE(isValidQuery(Rule::kUidList, "1.2.3\\1.2.4"));
+  EXPECT_TRUE(isValidQuery(Rule::kUidList, "*"));
+  EXPECT_FALSE(isValidQuery(Rule::kUidList, "1.2.*"));
+  EXPECT_FALSE(isValidQuery(Rule::kUidList, "1.2.3\\x"));
+  EXPECT_TRUE(isValidQuery(Rule::kText, "anything*?"));
+}
+
 TEST(AttributeMatch, SurvivesHostilePatterns) {
   const std::string pattern(200, '*');
   EXPECT_TRUE(matchText(pattern + "X", std::string(5000, 'A') + "X"));

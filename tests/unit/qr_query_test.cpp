@@ -452,6 +452,28 @@ TEST_F(QrIndex, FindsEachStudyOnceHoweverManyInstancesMatch) {
   EXPECT_EQ(cursor.answered(), 2u);
 }
 
+TEST_F(QrIndex, AnswersFromTheRowsStoredWhenTheAnswerIsDrawn) {
+  DcmDataset q = identifier("STUDY");
+  q.insertEmptyElement(DCM_AccessionNumber);
+  q.insertEmptyElement(DCM_NumberOfStudyRelatedInstances);
+  QrFindCursor cursor(index_, parse(q));
+  ASSERT_EQ(cursor.entities(), 3u);
+  // Between the search and the answers: S1's first instance goes, S2 goes entirely.
+  index_.remove("1.1.1");
+  index_.setStatus("1.2.10", "MISSING");
+  index_.setStatus("1.2.2", "MISSING");
+  std::multiset<std::string> answered;
+  while (auto answer = cursor.next()) {
+    answered.insert(answer->row.metadata.accession_number);
+    if (answer->row.metadata.accession_number == "A1") {
+      EXPECT_NE(answer->row.metadata.sop_instance_uid, "1.1.1");  // another row of S1
+      EXPECT_EQ(answer->related.at(QrLevel::kStudy).instances, 4);
+    }
+  }
+  EXPECT_EQ(answered, (std::multiset<std::string>{"A1", "B1"}));
+  EXPECT_EQ(cursor.answered(), 2u);
+}
+
 // ---- retrieve ----------------------------------------------------------------------------
 
 TEST_F(QrIndex, RetrievesAStudysStoredInstancesInSeriesAndInstanceNumberOrder) {
