@@ -274,12 +274,17 @@ void InstanceIndex::forEachStored(const InstanceFilter& filter,
   }
   std::lock_guard lock(reader_mutex_);
   SQLite::Statement& s = readerStatement(sql);
+  // Reset when done, even when `visit` throws: an unfinished statement holds its read
+  // transaction open, which keeps WAL checkpoints from completing.
+  struct Reset {
+    SQLite::Statement& statement;
+    ~Reset() { statement.reset(); }
+  } reset{s};
   int index = 1;
   for (const std::string* v : values) s.bind(index++, *v);
   while (s.executeStep()) {
     if (!visit(rowFrom(s))) break;
   }
-  s.reset();  // ends the read transaction now, not at the statement's next use
 }
 
 RelatedCounts InstanceIndex::related(RelatedTo level, const std::string& key) {

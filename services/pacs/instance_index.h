@@ -109,6 +109,7 @@ class InstanceIndex {
   // Query/Retrieve reads, on a read-only connection of their own so that a long search
   // never holds up the storage workers' writes (WAL: readers and the writer do not block).
   // Calls `visit` for every STORED row that satisfies `filter`, until it returns false.
+  // `visit` runs under the reader's lock: it must not call the index.
   void forEachStored(const InstanceFilter& filter,
                      const std::function<bool(const StoredInstance&)>& visit);
   RelatedCounts related(RelatedTo level, const std::string& key);
