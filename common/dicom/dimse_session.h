@@ -51,7 +51,12 @@ class DimseSession {
   OFCondition store(const DimseCommand& command);
   OFCondition find(const DimseCommand& command);
   OFCondition normalized(const DimseCommand& command);
+  OFCondition retrieve(const DimseCommand& command);
   OFCondition unsupported(const DimseCommand& command);
+  // Sends every request the handler has queued; returns a bad condition (release or abort
+  // included) when the association cannot go on.
+  OFCondition sendOutbound();
+  OFCondition sendOutbound(OutboundRequest& request);
 
   OFCondition drain(const DimseCommand& command);
   OFCondition sendStoreResponse(const DimseCommand& command, const DimseReply& reply,
@@ -73,6 +78,7 @@ class DimseSession {
   spdlog::logger& logger_;
   const std::atomic<bool>& stopping_;
   int timeout_seconds_;
+  std::uint16_t next_message_id_ = 1;  // of our own requests on this association
 };
 
 }  // namespace gateway::dicom

@@ -1,5 +1,8 @@
 #include "services/mwl/mpps_processor.h"
 
+#include "common/dicom/dataset_codec.h"
+#include "common/dicom/dimse_status.h"
+
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcistrmb.h>
 #include <dcmtk/dcmdata/dcostrmb.h>
@@ -12,7 +15,7 @@
 namespace gateway::mwl {
 namespace {
 
-namespace st = mpps_status;
+namespace st = dicom::status;
 
 std::string textOf(DcmItem& item, const DcmTagKey& tag) {
   OFString value;
@@ -80,33 +83,6 @@ ScheduledRef scheduledRef(DcmItem& dataset) {
 
 }  // namespace
 
-std::string encodeDataset(DcmDataset& dataset) {
-  const Uint32 length = dataset.calcElementLength(EXS_LittleEndianExplicit, EET_ExplicitLength);
-  std::string bytes(length + 64, '\0');
-  DcmOutputBufferStream stream(bytes.data(), static_cast<offile_off_t>(bytes.size()));
-  dataset.transferInit();
-  const OFCondition cond =
-      dataset.write(stream, EXS_LittleEndianExplicit, EET_ExplicitLength, nullptr);
-  dataset.transferEnd();
-  if (cond.bad()) throw std::runtime_error(std::string("cannot encode dataset: ") + cond.text());
-  void* buffer = nullptr;
-  offile_off_t written = 0;
-  stream.flushBuffer(buffer, written);
-  bytes.resize(static_cast<std::size_t>(written));
-  return bytes;
-}
-
-std::unique_ptr<DcmDataset> decodeDataset(const std::string& bytes) {
-  auto dataset = std::make_unique<DcmDataset>();
-  DcmInputBufferStream stream;
-  stream.setBuffer(bytes.data(), static_cast<offile_off_t>(bytes.size()));
-  stream.setEos();
-  dataset->transferInit();
-  const OFCondition cond = dataset->read(stream, EXS_LittleEndianExplicit);
-  dataset->transferEnd();
-  if (cond.bad()) throw std::runtime_error(std::string("cannot decode dataset: ") + cond.text());
-  return dataset;
-}
 
 MppsProcessor::MppsProcessor(WorklistStore& store, const WorklistLifecycle& lifecycle)
     : store_(store), lifecycle_(lifecycle) {}
@@ -153,7 +129,7 @@ MppsOutcome MppsProcessor::create(const std::string& uid, DcmDataset& attributes
   step.start_date = textOf(attributes, DCM_PerformedProcedureStepStartDate);
   step.start_time = textOf(attributes, DCM_PerformedProcedureStepStartTime);
   step.calling_aet = calling_aet;
-  step.attributes = encodeDataset(attributes);
+  step.attributes = dicom::encodeDataset(attributes);
 
   auto transaction = store_.beginWrite();
   if (transaction.findStep(uid)) {
@@ -210,7 +186,7 @@ MppsOutcome MppsProcessor::set(const std::string& uid, DcmDataset& modifications
   }
 
   // The modification list replaces the attributes it names; the rest of the step stays.
-  auto stored = decodeDataset(step->attributes);
+  auto stored = dicom::decodeDataset(step->attributes);
   for (unsigned long i = 0; i < modifications.card(); ++i) {
     DcmElement* element = modifications.getElement(i);
     stored->findAndDeleteElement(element->getTag());
@@ -220,7 +196,7 @@ MppsOutcome MppsProcessor::set(const std::string& uid, DcmDataset& modifications
   step->end_date = textOf(*stored, DCM_PerformedProcedureStepEndDate);
   step->end_time = textOf(*stored, DCM_PerformedProcedureStepEndTime);
   step->discontinuation_reason = discontinuationReason(*stored);
-  step->attributes = encodeDataset(*stored);
+  step->attributes = dicom::encodeDataset(*stored);
   transaction.updateStep(*step);
 
   MppsOutcome outcome;

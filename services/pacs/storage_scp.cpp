@@ -4,6 +4,7 @@
 #include <dcmtk/dcmdata/dcmetinf.h>
 #include <dcmtk/dcmdata/dcuid.h>
 
+#include <algorithm>
 #include <system_error>
 
 #include "common/dicom/consumer_stream.h"
@@ -12,6 +13,7 @@
 #include "common/logging/logging.h"
 #include "services/pacs/hashing_file_sink.h"
 #include "services/pacs/qr_find.h"
+#include "services/pacs/retrieve_provider.h"
 #include "services/pacs/storage_sop_classes.h"
 
 namespace gateway::pacs {
@@ -116,11 +118,26 @@ class FileReception : public dicom::StoreReception {
 class StoreAssociationHandler : public dicom::AssociationHandler, public dicom::StoreProvider {
  public:
   StoreAssociationHandler(const dicom::AssociationContext& context, FileStore& store,
-                          InstanceArchiver& archiver, const std::string& aet, InstanceIndex& index)
-      : context_(context), store_(store), archiver_(archiver), find_(aet, index) {}
+                          InstanceArchiver& archiver, CommitmentService* commitment,
+                          CommitmentStore* commitments, InstanceIndex* index,
+                          const CommitmentService::Resolver& resolve_ae, const std::string& aet)
+      : context_(context), store_(store), archiver_(archiver) {
+    if (commitment != nullptr && commitments != nullptr) {
+      commitment_ = std::make_unique<CommitmentProvider>(context_, *commitment, *commitments);
+    }
+    if (index != nullptr) {
+      find_ = std::make_unique<QrFind>(aet, *index);
+      retrieve_ = std::make_unique<RetrieveService>(context_, *index, store_, resolve_ae);
+    }
+  }
 
   dicom::StoreProvider* store() override { return this; }
-  dicom::FindProvider* find() override { return &find_; }
+  dicom::FindProvider* find() override { return find_.get(); }
+  dicom::NServiceProvider* normalized() override { return commitment_.get(); }
+  dicom::RetrieveProvider* retrieve() override { return retrieve_.get(); }
+  std::optional<dicom::OutboundRequest> takeOutbound() override {
+    return commitment_ ? commitment_->takeOutbound() : std::nullopt;
+  }
 
   Start beginStore(const dicom::StoreRequest& request) override {
     Start start;
@@ -145,31 +162,50 @@ class StoreAssociationHandler : public dicom::AssociationHandler, public dicom::
   dicom::AssociationContext context_;
   FileStore& store_;
   InstanceArchiver& archiver_;
-  QrFind find_;
+  std::unique_ptr<CommitmentProvider> commitment_;  // after context_: it refers to it
+  std::unique_ptr<QrFind> find_;
+  std::unique_ptr<RetrieveService> retrieve_;
 };
 
 }  // namespace
 
-StorageScp::StorageScp(const config::PacsSettings& settings, FileStore& store, InstanceIndex& index,
-                       InstanceArchiver& archiver)
+StorageScp::StorageScp(const config::PacsSettings& settings, FileStore& store,
+                       InstanceArchiver& archiver, CommitmentService* commitment,
+                       CommitmentStore* commitments, InstanceIndex* index,
+                       CommitmentService::Resolver resolve_ae)
     : aet_(settings.aet),
       store_(store),
-      index_(index),
       archiver_(archiver),
+      commitment_(commitment),
+      commitments_(commitments),
+      index_(index),
+      resolve_ae_(std::move(resolve_ae)),
       sop_classes_(storageSopClasses(settings.allowed_sop_classes)) {}
 
 std::vector<std::string> StorageScp::abstractSyntaxes() const {
   std::vector<std::string> syntaxes = sop_classes_;
-  syntaxes.insert(syntaxes.end(), {UID_FINDPatientRootQueryRetrieveInformationModel,
-                                   UID_FINDStudyRootQueryRetrieveInformationModel});
+  if (commitment_ != nullptr) syntaxes.emplace_back(kStorageCommitmentClass);
+  if (index_ != nullptr) {
+    for (const char* model : {UID_FINDPatientRootQueryRetrieveInformationModel,
+                              UID_FINDStudyRootQueryRetrieveInformationModel, kPatientRootMove,
+                              kPatientRootGet, kStudyRootMove, kStudyRootGet}) {
+      syntaxes.emplace_back(model);
+    }
+  }
   return syntaxes;
+}
+
+bool StorageScp::acceptsPeerScpRole(const std::string& abstract_syntax) const {
+  return index_ != nullptr &&
+         std::find(sop_classes_.begin(), sop_classes_.end(), abstract_syntax) != sop_classes_.end();
 }
 
 std::vector<std::string> StorageScp::transferSyntaxes() const { return storageTransferSyntaxes(); }
 
 std::unique_ptr<dicom::AssociationHandler> StorageScp::createHandler(
     const dicom::AssociationContext& context) {
-  return std::make_unique<StoreAssociationHandler>(context, store_, archiver_, aet_, index_);
+  return std::make_unique<StoreAssociationHandler>(context, store_, archiver_, commitment_,
+                                                   commitments_, index_, resolve_ae_, aet_);
 }
 
 }  // namespace gateway::pacs

@@ -6,24 +6,31 @@
 
 #include "common/config/gateway_config.h"
 #include "common/dicom/dicom_server.h"
+#include "services/pacs/commitment_service.h"
 #include "services/pacs/file_store.h"
 #include "services/pacs/instance_archiver.h"
 #include "services/pacs/instance_index.h"
 
 namespace gateway::pacs {
 
-// The storage service: negotiates storage SOP classes and, for each C-STORE, gives the DICOM
+// The storage AE: negotiates storage SOP classes (and Storage Commitment) and, for each
+// C-STORE, gives the DICOM
 // edge a reception that writes the dataset exactly as received (behind a Part 10 meta
 // header) to a temporary file, then hands it to the archiver and answers with the
-// archiver's status. Also negotiates Patient Root and Study Root Query/Retrieve – FIND,
-// answered by QrFind over the index. createHandler runs on worker threads; the archiver,
-// index and file store it shares are thread-safe.
+// archiver's status. With the index, also Patient Root and Study Root Query/Retrieve –
+// FIND (QrFind), MOVE and GET. createHandler runs on worker threads; the archiver, index
+// and file store it shares are thread-safe.
 class StorageScp : public dicom::DicomService {
  public:
-  StorageScp(const config::PacsSettings& settings, FileStore& store, InstanceIndex& index,
-             InstanceArchiver& archiver);
+  // With `commitment`, the AE also answers Storage Commitment Push Model (N-ACTION); with
+  // `index`, Query/Retrieve.
+  StorageScp(const config::PacsSettings& settings, FileStore& store, InstanceArchiver& archiver,
+             CommitmentService* commitment = nullptr, CommitmentStore* commitments = nullptr,
+             InstanceIndex* index = nullptr, CommitmentService::Resolver resolve_ae = {});
 
   std::vector<std::string> abstractSyntaxes() const override;
+  // C-GET: the peer receives the objects on its own association, as a storage SCP.
+  bool acceptsPeerScpRole(const std::string& abstract_syntax) const override;
   std::vector<std::string> transferSyntaxes() const override;
   std::unique_ptr<dicom::AssociationHandler> createHandler(
       const dicom::AssociationContext& context) override;
@@ -31,8 +38,11 @@ class StorageScp : public dicom::DicomService {
  private:
   std::string aet_;
   FileStore& store_;
-  InstanceIndex& index_;
   InstanceArchiver& archiver_;
+  CommitmentService* commitment_;
+  CommitmentStore* commitments_;
+  InstanceIndex* index_;  // with it, the AE also answers C-FIND, C-MOVE and C-GET
+  CommitmentService::Resolver resolve_ae_;
   std::vector<std::string> sop_classes_;
 };
 
