@@ -115,13 +115,13 @@ Part10Layout readPart10Layout(const std::filesystem::path& file) {
     throw std::runtime_error("cannot read the meta header of " + file.string());
   }
   for (std::size_t at = 0; at + 8 <= meta.size();) {
-    const unsigned group = meta[at] | (meta[at + 1] << 8);
-    const unsigned element = meta[at + 2] | (meta[at + 3] << 8);
+    const unsigned group = unsigned{meta[at]} | (unsigned{meta[at + 1]} << 8);
+    const unsigned element = unsigned{meta[at + 2]} | (unsigned{meta[at + 3]} << 8);
     const bool long_form = (meta[at + 4] == 'O' && (meta[at + 5] == 'B' || meta[at + 5] == 'W')) ||
                            (meta[at + 4] == 'U' && (meta[at + 5] == 'N' || meta[at + 5] == 'T')) ||
                            (meta[at + 4] == 'S' && meta[at + 5] == 'Q');
     std::size_t header = 8;
-    std::size_t length = meta[at + 6] | (meta[at + 7] << 8);
+    std::size_t length = std::size_t{meta[at + 6]} | (std::size_t{meta[at + 7]} << 8);
     if (long_form) {
       if (at + 12 > meta.size()) break;
       header = 12;

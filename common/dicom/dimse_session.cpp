@@ -433,6 +433,21 @@ OFCondition DimseSession::receiveInMemory(const DimseCommand& command, const Rec
   return EC_Normal;
 }
 
+OFCondition DimseSession::receiveIdentifier(const DimseCommand& command,
+                                            std::uint16_t too_large_status,
+                                            std::unique_ptr<DcmDataset>& identifier,
+                                            DimseReply& refusal, bool& refused) {
+  if (!command.has_dataset) {
+    refused = true;
+    refusal = DimseReply::failure(
+        status::kIdentifierDoesNotMatchSopClass,
+        commandName(command.command_field).substr(0, 6) + " request without an identifier");
+    return EC_Normal;
+  }
+  return receiveInMemory(command, options_.limits.find, status::kIdentifierDoesNotMatchSopClass,
+                         too_large_status, identifier, refusal, refused);
+}
+
 // ---- C-FIND -----------------------------------------------------------------------------
 
 OFCondition DimseSession::find(const DimseCommand& command) {
@@ -462,16 +477,11 @@ OFCondition DimseSession::find(const DimseCommand& command) {
                                             detail.get(), nullptr, nullptr, nullptr);
   };
 
-  if (!command.has_dataset) {
-    return finalResponse(DimseReply::failure(status::kIdentifierDoesNotMatchSopClass,
-                                             "C-FIND request without an identifier"));
-  }
   std::unique_ptr<DcmDataset> identifier;
   DimseReply refusal;
   bool refused = false;
   OFCondition cond =
-      receiveInMemory(command, options_.limits.find, status::kIdentifierDoesNotMatchSopClass,
-                      status::kOutOfResources, identifier, refusal, refused);
+      receiveIdentifier(command, status::kOutOfResources, identifier, refusal, refused);
   if (cond.bad()) return cond;
   if (refused) return finalResponse(refusal);
 
@@ -600,42 +610,45 @@ OFCondition DimseSession::normalized(const DimseCommand& command) {
       rsp.opts |= instance_flag;
     }
   };
+  auto typed = [&](T_DIMSE_Command response_field, auto& rsp, unsigned class_flag,
+                   unsigned instance_flag) {
+    response.CommandField = response_field;
+    fill(rsp, class_flag, instance_flag);
+  };
+  // N-ACTION and N-EVENT-REPORT responses echo the request's type ID.
+  auto echoType = [&](DIC_US& type_field, unsigned& opts, unsigned flag) {
+    if (!request.type_id) return;
+    type_field = *request.type_id;
+    opts |= flag;
+  };
+  auto& msg = response.msg;
   switch (field) {
     case DIMSE_N_CREATE_RQ:
-      response.CommandField = DIMSE_N_CREATE_RSP;
-      fill(response.msg.NCreateRSP, O_NCREATE_AFFECTEDSOPCLASSUID,
-           O_NCREATE_AFFECTEDSOPINSTANCEUID);
+      typed(DIMSE_N_CREATE_RSP, msg.NCreateRSP, O_NCREATE_AFFECTEDSOPCLASSUID,
+            O_NCREATE_AFFECTEDSOPINSTANCEUID);
       break;
     case DIMSE_N_SET_RQ:
-      response.CommandField = DIMSE_N_SET_RSP;
-      fill(response.msg.NSetRSP, O_NSET_AFFECTEDSOPCLASSUID, O_NSET_AFFECTEDSOPINSTANCEUID);
+      typed(DIMSE_N_SET_RSP, msg.NSetRSP, O_NSET_AFFECTEDSOPCLASSUID,
+            O_NSET_AFFECTEDSOPINSTANCEUID);
       break;
     case DIMSE_N_ACTION_RQ:
-      response.CommandField = DIMSE_N_ACTION_RSP;
-      fill(response.msg.NActionRSP, O_NACTION_AFFECTEDSOPCLASSUID,
-           O_NACTION_AFFECTEDSOPINSTANCEUID);
-      if (request.type_id) {
-        response.msg.NActionRSP.ActionTypeID = *request.type_id;
-        response.msg.NActionRSP.opts |= O_NACTION_ACTIONTYPEID;
-      }
+      typed(DIMSE_N_ACTION_RSP, msg.NActionRSP, O_NACTION_AFFECTEDSOPCLASSUID,
+            O_NACTION_AFFECTEDSOPINSTANCEUID);
+      echoType(msg.NActionRSP.ActionTypeID, msg.NActionRSP.opts, O_NACTION_ACTIONTYPEID);
       break;
     case DIMSE_N_EVENT_REPORT_RQ:
-      response.CommandField = DIMSE_N_EVENT_REPORT_RSP;
-      fill(response.msg.NEventReportRSP, O_NEVENTREPORT_AFFECTEDSOPCLASSUID,
-           O_NEVENTREPORT_AFFECTEDSOPINSTANCEUID);
-      if (request.type_id) {
-        response.msg.NEventReportRSP.EventTypeID = *request.type_id;
-        response.msg.NEventReportRSP.opts |= O_NEVENTREPORT_EVENTTYPEID;
-      }
+      typed(DIMSE_N_EVENT_REPORT_RSP, msg.NEventReportRSP, O_NEVENTREPORT_AFFECTEDSOPCLASSUID,
+            O_NEVENTREPORT_AFFECTEDSOPINSTANCEUID);
+      echoType(msg.NEventReportRSP.EventTypeID, msg.NEventReportRSP.opts,
+               O_NEVENTREPORT_EVENTTYPEID);
       break;
     case DIMSE_N_GET_RQ:
-      response.CommandField = DIMSE_N_GET_RSP;
-      fill(response.msg.NGetRSP, O_NGET_AFFECTEDSOPCLASSUID, O_NGET_AFFECTEDSOPINSTANCEUID);
+      typed(DIMSE_N_GET_RSP, msg.NGetRSP, O_NGET_AFFECTEDSOPCLASSUID,
+            O_NGET_AFFECTEDSOPINSTANCEUID);
       break;
     default:
-      response.CommandField = DIMSE_N_DELETE_RSP;
-      fill(response.msg.NDeleteRSP, O_NDELETE_AFFECTEDSOPCLASSUID,
-           O_NDELETE_AFFECTEDSOPINSTANCEUID);
+      typed(DIMSE_N_DELETE_RSP, msg.NDeleteRSP, O_NDELETE_AFFECTEDSOPCLASSUID,
+            O_NDELETE_AFFECTEDSOPINSTANCEUID);
       break;
   }
 
@@ -687,17 +700,6 @@ OFCondition DimseSession::retrieve(const DimseCommand& command) {
       counts_flags = completed_flag | failed_flag | warning_flag | (final ? 0 : remaining_flag);
       rsp.opts |= counts_flags;
     };
-    if (is_move) {
-      response.CommandField = DIMSE_C_MOVE_RSP;
-      fill(response.msg.CMoveRSP, O_MOVE_AFFECTEDSOPCLASSUID, O_MOVE_NUMBEROFREMAININGSUBOPERATIONS,
-           O_MOVE_NUMBEROFCOMPLETEDSUBOPERATIONS, O_MOVE_NUMBEROFFAILEDSUBOPERATIONS,
-           O_MOVE_NUMBEROFWARNINGSUBOPERATIONS);
-    } else {
-      response.CommandField = DIMSE_C_GET_RSP;
-      fill(response.msg.CGetRSP, O_GET_AFFECTEDSOPCLASSUID, O_GET_NUMBEROFREMAININGSUBOPERATIONS,
-           O_GET_NUMBEROFCOMPLETEDSUBOPERATIONS, O_GET_NUMBEROFFAILEDSUBOPERATIONS,
-           O_GET_NUMBEROFWARNINGSUBOPERATIONS);
-    }
     // The Failed SOP Instance UID List goes in an identifier with the final response.
     std::unique_ptr<DcmDataset> identifier;
     if (final && !failed_uids.empty()) {
@@ -706,10 +708,19 @@ OFCondition DimseSession::retrieve(const DimseCommand& command) {
       for (const auto& uid : failed_uids) list += (list.empty() ? "" : "\\") + uid;
       identifier->putAndInsertString(DCM_FailedSOPInstanceUIDList, list.c_str());
     }
+    const T_DIMSE_DataSetType data_type = identifier ? DIMSE_DATASET_PRESENT : DIMSE_DATASET_NULL;
     if (is_move) {
-      response.msg.CMoveRSP.DataSetType = identifier ? DIMSE_DATASET_PRESENT : DIMSE_DATASET_NULL;
+      response.CommandField = DIMSE_C_MOVE_RSP;
+      fill(response.msg.CMoveRSP, O_MOVE_AFFECTEDSOPCLASSUID, O_MOVE_NUMBEROFREMAININGSUBOPERATIONS,
+           O_MOVE_NUMBEROFCOMPLETEDSUBOPERATIONS, O_MOVE_NUMBEROFFAILEDSUBOPERATIONS,
+           O_MOVE_NUMBEROFWARNINGSUBOPERATIONS);
+      response.msg.CMoveRSP.DataSetType = data_type;
     } else {
-      response.msg.CGetRSP.DataSetType = identifier ? DIMSE_DATASET_PRESENT : DIMSE_DATASET_NULL;
+      response.CommandField = DIMSE_C_GET_RSP;
+      fill(response.msg.CGetRSP, O_GET_AFFECTEDSOPCLASSUID, O_GET_NUMBEROFREMAININGSUBOPERATIONS,
+           O_GET_NUMBEROFCOMPLETEDSUBOPERATIONS, O_GET_NUMBEROFFAILEDSUBOPERATIONS,
+           O_GET_NUMBEROFWARNINGSUBOPERATIONS);
+      response.msg.CGetRSP.DataSetType = data_type;
     }
     const DimseReply reply = comment.empty() ? DimseReply{status_code, "", {}, ""}
                                              : DimseReply::failure(status_code, comment);
@@ -729,16 +740,11 @@ OFCondition DimseSession::retrieve(const DimseCommand& command) {
                                             detail.get(), identifier.get(), nullptr, nullptr);
   };
 
-  if (!command.has_dataset) {
-    return respond(status::kIdentifierDoesNotMatchSopClass, true,
-                   std::string(is_move ? "C-MOVE" : "C-GET") + " request without an identifier");
-  }
   std::unique_ptr<DcmDataset> identifier;
   DimseReply refusal;
   bool refused = false;
   OFCondition cond =
-      receiveInMemory(command, options_.limits.find, status::kIdentifierDoesNotMatchSopClass,
-                      status::kOutOfResourcesMatches, identifier, refusal, refused);
+      receiveIdentifier(command, status::kOutOfResourcesMatches, identifier, refusal, refused);
   if (cond.bad()) return cond;
   if (refused) return respond(refusal.status, true, refusal.comment);
 

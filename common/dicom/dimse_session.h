@@ -66,6 +66,10 @@ class DimseSession {
                               std::uint16_t malformed_status, std::uint16_t too_large_status,
                               std::unique_ptr<DcmDataset>& dataset, DimseReply& refusal,
                               bool& refused);
+  // The identifier of a C-FIND, C-MOVE or C-GET (0xA900 when there is none).
+  OFCondition receiveIdentifier(const DimseCommand& command, std::uint16_t too_large_status,
+                                std::unique_ptr<DcmDataset>& identifier, DimseReply& refusal,
+                                bool& refused);
   std::string transferSyntaxOf(T_ASC_PresentationContextID id) const;
   std::string abstractSyntaxOf(T_ASC_PresentationContextID id) const;
   void abortNow();

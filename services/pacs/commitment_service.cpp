@@ -10,6 +10,7 @@
 
 #include "common/dicom/dataset_codec.h"
 #include "common/dicom/dimse_status.h"
+#include "common/dicom/element_text.h"
 #include "common/dicom_values/value_checks.h"
 #include "common/logging/logging.h"
 #include "common/logging/peer_text.h"
@@ -24,14 +25,6 @@ constexpr int kMaxAttempts = 160;  // with backoff capped at 10 minutes: about a
 
 double unixNow() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-std::string textOf(DcmItem& item, const DcmTagKey& tag) {
-  OFString value;
-  if (item.findAndGetOFStringArray(tag, value).bad()) return {};
-  std::string s = value.c_str();
-  while (!s.empty() && s.back() == ' ') s.pop_back();
-  return s;
 }
 
 }  // namespace
@@ -288,7 +281,7 @@ dicom::NReply CommitmentProvider::handle(const dicom::NRequest& request) {
   }
   DcmDataset& information = *request.dataset;
   CommitmentTransaction transaction;
-  transaction.transaction_uid = textOf(information, DCM_TransactionUID);
+  transaction.transaction_uid = dicom::elementText(information, DCM_TransactionUID);
   if (transaction.transaction_uid.empty()) {
     return refuse(status::kMissingAttribute, "missing Transaction UID", {DCM_TransactionUID});
   }
@@ -304,8 +297,8 @@ dicom::NReply CommitmentProvider::handle(const dicom::NRequest& request) {
   }
   for (unsigned long i = 0; i < sequence->card(); ++i) {
     DcmItem& item = *sequence->getItem(i);
-    CommitmentItem entry{textOf(item, DCM_ReferencedSOPClassUID),
-                         textOf(item, DCM_ReferencedSOPInstanceUID)};
+    CommitmentItem entry{dicom::elementText(item, DCM_ReferencedSOPClassUID),
+                         dicom::elementText(item, DCM_ReferencedSOPInstanceUID)};
     if (!dicom_values::isValidUid(entry.sop_class_uid) ||
         !dicom_values::isValidUid(entry.sop_instance_uid)) {
       return refuse(status::kInvalidAttributeValue,

@@ -4,16 +4,12 @@
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcmetinf.h>
 
+#include "common/dicom/element_text.h"
+
 namespace gateway::pacs {
 namespace {
 
 constexpr Uint32 kMaxValueBytesLoaded = 4096;
-
-std::string textOf(DcmItem& item, const DcmTagKey& tag) {
-  OFString value;
-  if (item.findAndGetOFStringArray(tag, value).bad()) return {};
-  return std::string(value.c_str());
-}
 
 }  // namespace
 
@@ -31,32 +27,32 @@ MetadataResult readInstanceMetadata(const std::filesystem::path& file) {
   if (dataset.tagExists(DCM_SpecificCharacterSet)) (void)dataset.convertToUTF8();
 
   InstanceMetadata m;
-  m.transfer_syntax_uid = textOf(*format.getMetaInfo(), DCM_TransferSyntaxUID);
-  m.sop_class_uid = textOf(dataset, DCM_SOPClassUID);
-  m.sop_instance_uid = textOf(dataset, DCM_SOPInstanceUID);
-  m.patient_id = textOf(dataset, DCM_PatientID);
-  m.patient_name = textOf(dataset, DCM_PatientName);
-  m.accession_number = textOf(dataset, DCM_AccessionNumber);
-  m.study_instance_uid = textOf(dataset, DCM_StudyInstanceUID);
-  m.series_instance_uid = textOf(dataset, DCM_SeriesInstanceUID);
-  m.modality = textOf(dataset, DCM_Modality);
-  m.study_date = textOf(dataset, DCM_StudyDate);
-  m.series_number = textOf(dataset, DCM_SeriesNumber);
-  m.instance_number = textOf(dataset, DCM_InstanceNumber);
-  m.image_laterality = textOf(dataset, DCM_ImageLaterality);
-  m.view_position = textOf(dataset, DCM_ViewPosition);
-  m.patient_birth_date = textOf(dataset, DCM_PatientBirthDate);
-  m.patient_sex = textOf(dataset, DCM_PatientSex);
-  m.study_time = textOf(dataset, DCM_StudyTime);
-  m.study_id = textOf(dataset, DCM_StudyID);
-  m.study_description = textOf(dataset, DCM_StudyDescription);
-  m.referring_physician_name = textOf(dataset, DCM_ReferringPhysicianName);
-  m.series_description = textOf(dataset, DCM_SeriesDescription);
-  m.series_date = textOf(dataset, DCM_SeriesDate);
-  m.series_time = textOf(dataset, DCM_SeriesTime);
-  m.body_part_examined = textOf(dataset, DCM_BodyPartExamined);
-  m.content_date = textOf(dataset, DCM_ContentDate);
-  m.content_time = textOf(dataset, DCM_ContentTime);
+  m.transfer_syntax_uid = dicom::elementText(*format.getMetaInfo(), DCM_TransferSyntaxUID);
+  m.sop_class_uid = dicom::elementText(dataset, DCM_SOPClassUID);
+  m.sop_instance_uid = dicom::elementText(dataset, DCM_SOPInstanceUID);
+  m.patient_id = dicom::elementText(dataset, DCM_PatientID);
+  m.patient_name = dicom::elementText(dataset, DCM_PatientName);
+  m.accession_number = dicom::elementText(dataset, DCM_AccessionNumber);
+  m.study_instance_uid = dicom::elementText(dataset, DCM_StudyInstanceUID);
+  m.series_instance_uid = dicom::elementText(dataset, DCM_SeriesInstanceUID);
+  m.modality = dicom::elementText(dataset, DCM_Modality);
+  m.study_date = dicom::elementText(dataset, DCM_StudyDate);
+  m.series_number = dicom::elementText(dataset, DCM_SeriesNumber);
+  m.instance_number = dicom::elementText(dataset, DCM_InstanceNumber);
+  m.image_laterality = dicom::elementText(dataset, DCM_ImageLaterality);
+  m.view_position = dicom::elementText(dataset, DCM_ViewPosition);
+  m.patient_birth_date = dicom::elementText(dataset, DCM_PatientBirthDate);
+  m.patient_sex = dicom::elementText(dataset, DCM_PatientSex);
+  m.study_time = dicom::elementText(dataset, DCM_StudyTime);
+  m.study_id = dicom::elementText(dataset, DCM_StudyID);
+  m.study_description = dicom::elementText(dataset, DCM_StudyDescription);
+  m.referring_physician_name = dicom::elementText(dataset, DCM_ReferringPhysicianName);
+  m.series_description = dicom::elementText(dataset, DCM_SeriesDescription);
+  m.series_date = dicom::elementText(dataset, DCM_SeriesDate);
+  m.series_time = dicom::elementText(dataset, DCM_SeriesTime);
+  m.body_part_examined = dicom::elementText(dataset, DCM_BodyPartExamined);
+  m.content_date = dicom::elementText(dataset, DCM_ContentDate);
+  m.content_time = dicom::elementText(dataset, DCM_ContentTime);
   m.has_pixel_data = dataset.tagExists(DCM_PixelData);
   m.has_rows = dataset.tagExistsWithValue(DCM_Rows);
   m.has_columns = dataset.tagExistsWithValue(DCM_Columns);

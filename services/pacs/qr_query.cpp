@@ -4,6 +4,7 @@
 #include <dcmtk/dcmdata/dcelem.h>
 
 #include "common/dicom/dimse_status.h"
+#include "common/dicom/element_text.h"
 #include "common/logging/identifier_mask.h"
 #include "common/logging/peer_text.h"
 #include "common/matching/attribute_matcher.h"
@@ -72,9 +73,7 @@ ParsedQrQuery parseQrIdentifier(DcmItem& identifier, QrModel model, QrPurpose pu
   query.model = model;
   query.purpose = purpose;
 
-  OFString level_text;
-  identifier.findAndGetOFStringArray(DCM_QueryRetrieveLevel, level_text);
-  const std::string level_value = text::trim(level_text.c_str());
+  const std::string level_value = dicom::elementText(identifier, DCM_QueryRetrieveLevel);
   if (level_value.empty()) {
     parsed.refusal = refuse("Query/Retrieve Level (0008,0052) is missing", DCM_QueryRetrieveLevel);
     return parsed;
