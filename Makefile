@@ -11,7 +11,7 @@ RUN_ENV = PACS_STORAGE_PATH=$(CURDIR)/var/storage PACS_DB_PATH=$(CURDIR)/var/pac
           MWL_DB_PATH=$(CURDIR)/var/worklist.db
 
 .PHONY: all deps build test test-unit test-asan test-tsan run bench format clean
-.PHONY: bench-mwl
+.PHONY: bench-mwl bench-qr
 .PHONY: demo fuzz
 
 all: build
@@ -66,6 +66,12 @@ bench: build
 bench-mwl: build
 	@bash scripts/install-deps.sh --bench
 	bash bench/mwl_bench.sh
+
+# Query/Retrieve C-FIND at STUDY level over 100,000 instances beside Orthanc
+# (bench/README.md, "Query/Retrieve benchmark").
+bench-qr: build
+	@bash scripts/install-deps.sh --bench
+	bash bench/qr_bench.sh
 
 # libFuzzer harnesses (fuzz/), each for FUZZ_SECONDS (default 60); CI runs them.
 fuzz: deps

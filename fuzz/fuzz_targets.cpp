@@ -11,10 +11,11 @@
 
 #include "common/dicom/dataset_scanner.h"
 #include "common/dicom/incoming_dataset.h"
+#include "common/matching/query_charset.h"
 #include "services/mwl/mpps_processor.h"
 #include "services/mwl/worklist_feed.h"
-#include "services/mwl/worklist_lifecycle.h"
 #include "services/mwl/worklist_import.h"
+#include "services/mwl/worklist_lifecycle.h"
 #include "services/mwl/worklist_query.h"
 #include "services/mwl/worklist_response.h"
 #include "services/mwl/worklist_store.h"
@@ -98,8 +99,8 @@ int worklistQuery(const std::uint8_t* data, std::size_t size) {
     (void)query.query->prefilter();
     if (query.query->matches(item)) {
       auto reply = mwl::buildWorklistResponse(*identifier, item);
-      mwl::encodeReply(*reply, declared.c_str(), "ISO_IR 192");
-      mwl::encodeReply(*reply, declared.c_str(), "ISO_IR 100");
+      match::encodeReply(*reply, declared.c_str(), "ISO_IR 192");
+      match::encodeReply(*reply, declared.c_str(), "ISO_IR 100");
     }
   }
   return 0;

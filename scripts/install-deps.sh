@@ -17,14 +17,17 @@ packages=(
   openssl  # the TLS tests make their own CA and certificates with it (ADR 0015)
   python3
   dicom3tools  # dciodvfy: tests check that the emulator's images are valid IODs
+  # Query/Retrieve end-to-end tests: GDCM's gdcmscu, and Orthanc (queried over its REST API
+  # with curl) with the gateway as one of its DICOM modalities.
+  libgdcm-tools orthanc curl
 )
 if [[ "${1:-}" == "--fuzz" ]]; then
   # libFuzzer and the sanitizer runtimes for clang (make fuzz).
   packages+=(clang libclang-rt-14-dev libfuzzer-14-dev)
 fi
 if [[ "${1:-}" == "--bench" ]]; then
-  # orthanc also ships the ModalityWorklists plugin (make bench-mwl); wlmscpfs, findscu
-  # and dump2dcm come with dcmtk above.
+  # orthanc (above) also ships the ModalityWorklists plugin (make bench-mwl); wlmscpfs,
+  # findscu and dump2dcm come with dcmtk above.
   packages+=(orthanc curl)
 fi
 

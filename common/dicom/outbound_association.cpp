@@ -15,6 +15,18 @@ namespace gateway::dicom {
 OutboundAssociation::OutboundAssociation(const OutboundTarget& target,
                                          const std::vector<OutboundContext>& contexts)
     : target_(target) {
+  // A throwing constructor runs no destructor: free what connect() got before rethrowing.
+  try {
+    connect(contexts);
+  } catch (...) {
+    abort();
+    if (network_ != nullptr) ASC_dropNetwork(&network_);
+    throw;
+  }
+}
+
+void OutboundAssociation::connect(const std::vector<OutboundContext>& contexts) {
+  const auto& target = target_;
   const auto timeout = static_cast<int>(target.timeout.count());
   OFCondition cond = ASC_initializeNetwork(NET_REQUESTOR, 0, timeout, &network_);
   if (cond.bad()) fail(std::string("cannot initialise the network: ") + cond.text());

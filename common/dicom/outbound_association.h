@@ -89,6 +89,7 @@ class OutboundAssociation {
  private:
   DimseCommand awaitResponse(std::uint16_t command_field, std::uint16_t message_id);
   [[noreturn]] void fail(const std::string& what);
+  void connect(const std::vector<OutboundContext>& contexts);
 
   OutboundTarget target_;
   std::unique_ptr<DcmTransportLayer> tls_layer_;  // outlives network_, which uses it

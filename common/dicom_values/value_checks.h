@@ -31,4 +31,10 @@ bool isValidUid(std::string_view text);
 // DCMTK's UI VR checker: what our own generated UIDs must be.
 bool isConformantUid(std::string_view text);
 
+// A date (PS3.5 DA) as YYYYMMDD, a real calendar date from 1800 on.
+bool isValidDate(std::string_view value);
+
+// A time (PS3.5 TM) as HH[MM[SS[.F{1,6}]]], a second of 60 allowed (leap second).
+bool isValidTime(std::string_view value);
+
 }  // namespace gateway::dicom_values

@@ -3,16 +3,12 @@
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcitem.h>
 
+#include "common/dicom_values/dataset_values.h"
+
 namespace gateway::emulator {
 namespace {
 
-void put(DcmItem& item, const DcmTagKey& tag, const std::string& value) {
-  if (value.empty()) {
-    item.insertEmptyElement(tag);
-  } else {
-    item.putAndInsertString(tag, value.c_str());
-  }
-}
+constexpr auto& put = dicom_values::putOrEmpty;
 
 }  // namespace
 

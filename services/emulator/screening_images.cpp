@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "common/dicom_values/dataset_values.h"
 #include "common/dicom_values/uid_generator.h"
 
 namespace gateway::emulator {
@@ -17,14 +18,8 @@ constexpr const char* kManufacturer = "Screening Gateway Emulator";
 constexpr const char* kSnomedCt = "SCT";
 constexpr const char* kBreastCode = "76752008";  // Breast (SNOMED RT T-04000)
 
-void put(DcmItem& item, const DcmTagKey& tag, const std::string& value) {
-  // Empty values are still sent: type 2 attributes must be present.
-  if (value.empty()) {
-    item.insertEmptyElement(tag);
-  } else {
-    item.putAndInsertString(tag, value.c_str());
-  }
-}
+// Empty values are still sent: type 2 attributes must be present.
+constexpr auto& put = dicom_values::putOrEmpty;
 
 void putCode(DcmItem& item, const DcmTagKey& sequence, const char* value, const char* scheme,
              const char* meaning) {

@@ -4,6 +4,25 @@
 
 namespace gateway::mwl {
 
+std::optional<match::Rule> matchingRule(Matching matching) {
+  switch (matching) {
+    case Matching::kText:
+      return match::Rule::kText;
+    case Matching::kPersonName:
+      return match::Rule::kPersonName;
+    case Matching::kUidList:
+      return match::Rule::kUidList;
+    case Matching::kDate:
+      return match::Rule::kDate;
+    case Matching::kTime:
+      return match::Rule::kTime;
+    case Matching::kStatus:
+    case Matching::kReturnOnly:
+      break;
+  }
+  return std::nullopt;
+}
+
 const std::vector<WorklistAttribute>& worklistAttributes() {
   using W = WorklistItem;
   static const std::vector<WorklistAttribute> kAttributes = {

@@ -2,9 +2,11 @@
 
 #include <dcmtk/dcmdata/dctagkey.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "common/matching/attribute_matcher.h"
 #include "services/mwl/worklist_item.h"
 
 namespace gateway::mwl {
@@ -27,6 +29,9 @@ struct WorklistAttribute {
   std::string WorklistItem::*member;
   Matching matching;
 };
+
+// The shared matcher's rule for a key it matches; none for status and return-only keys.
+std::optional<match::Rule> matchingRule(Matching matching);
 
 const std::vector<WorklistAttribute>& worklistAttributes();
 const WorklistAttribute* findAttribute(Level level, const DcmTagKey& tag);

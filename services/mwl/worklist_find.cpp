@@ -1,14 +1,12 @@
 #include "services/mwl/worklist_find.h"
 
 #include <dcmtk/dcmdata/dcdeftag.h>
-#include <dcmtk/dcmdata/dcsequen.h>
 
-#include <optional>
 #include <vector>
 
 #include "common/dicom/dimse_status.h"
 #include "common/logging/identifier_mask.h"
-#include "common/text/utf8.h"
+#include "common/matching/query_charset.h"
 #include "services/mwl/worklist_query.h"
 #include "services/mwl/worklist_response.h"
 
@@ -17,30 +15,6 @@ namespace {
 
 namespace status = dicom::status;
 using dicom::DimseReply;
-
-// The first attribute (depth first) whose text is not valid UTF-8. The identifier has passed
-// the edge's depth limit, so the recursion is bounded.
-std::optional<DcmTagKey> firstInvalidUtf8(DcmItem& item) {
-  for (unsigned long i = 0; i < item.card(); ++i) {
-    DcmElement* element = item.getElement(i);
-    if (auto* sequence = dynamic_cast<DcmSequenceOfItems*>(element)) {
-      for (unsigned long k = 0; k < sequence->card(); ++k) {
-        if (auto found = firstInvalidUtf8(*sequence->getItem(k))) return found;
-      }
-    } else if (element->isAffectedBySpecificCharacterSet()) {
-      OFString value;
-      element->getOFStringArray(value);
-      if (!text::isValidUtf8(std::string_view(value.c_str(), value.length()))) {
-        return element->getTag();
-      }
-    }
-  }
-  return std::nullopt;
-}
-
-std::string nameOf(const DcmTagKey& tag) {
-  return std::string(DcmTag(tag).getTagName()) + " " + tag.toString().c_str();
-}
 
 // Matching keys for the log line; patient identifiers masked.
 std::string describe(const WorklistQuery& query) {
@@ -74,7 +48,7 @@ class WorklistAnswers : public dicom::FindQuery {
   std::unique_ptr<DcmDataset> next() override {
     if (next_ >= matches_.size()) return nullptr;
     auto reply = buildWorklistResponse(*keys_, matches_[next_++]);
-    encodeReply(*reply, declared_charset_, reply_charset_);
+    match::encodeReply(*reply, declared_charset_, reply_charset_);
     return reply;
   }
 
@@ -96,33 +70,10 @@ class WorklistAnswers : public dicom::FindQuery {
 dicom::FindProvider::Start WorklistFind::startFind(const dicom::FindRequest&,
                                                    DcmDataset& identifier) {
   Start start;
-  OFString declared_text;
-  identifier.findAndGetOFStringArray(DCM_SpecificCharacterSet, declared_text);
-  const std::string declared = declared_text.c_str();
-  if (identifier.convertToUTF8().bad()) {
-    if (declared == "ISO_IR 192") {
-      const auto bad = firstInvalidUtf8(identifier);
-      start.refusal =
-          DimseReply::failure(status::kIdentifierDoesNotMatchSopClass,
-                              "invalid UTF-8 in " + (bad ? nameOf(*bad) : std::string("a value")),
-                              bad ? std::vector<DcmTagKey>{*bad} : std::vector<DcmTagKey>{});
-      return start;
-    }
-    if (!declared.empty()) {
-      start.refusal = DimseReply::failure(
-          status::kUnableToProcess, "Specific Character Set '" + declared + "' not supported");
-      return start;
-    }
-    // Non-ASCII values without a declared character set break the standard, but some
-    // modalities do it: take valid UTF-8 as it is, anything else as Latin-1.
-    if (firstInvalidUtf8(identifier)) {
-      identifier.putAndInsertString(DCM_SpecificCharacterSet, "ISO_IR 100");
-      if (identifier.convertToUTF8().bad()) {
-        start.refusal = DimseReply::failure(status::kUnableToProcess,
-                                            "query values are in an undeclared character set");
-        return start;
-      }
-    }
+  match::DecodedIdentifier decoded = match::decodeIdentifier(identifier);
+  if (decoded.refusal) {
+    start.refusal = std::move(*decoded.refusal);
+    return start;
   }
   ParsedQuery parsed =
       parseWorklistQuery(identifier, context_.calling_aet, settings_.calling_aet_as_station);
@@ -136,7 +87,7 @@ dicom::FindProvider::Start WorklistFind::startFind(const dicom::FindRequest&,
     if (parsed.query->matches(item)) matches.push_back(std::move(item));
   }
   start.query = std::make_unique<WorklistAnswers>(std::make_unique<DcmDataset>(identifier),
-                                                  std::move(matches), declared,
+                                                  std::move(matches), decoded.declared,
                                                   settings_.reply_charset, describe(*parsed.query));
   return start;
 }

@@ -5,7 +5,7 @@
 
 #include "common/config/value_parsers.h"
 #include "common/dicom_values/value_checks.h"
-#include "services/mwl/worklist_matcher.h"
+#include "common/matching/attribute_matcher.h"
 
 namespace gateway::mwl {
 namespace {
@@ -41,19 +41,10 @@ std::string addCondition(WorklistQuery& query, Level level, DcmElement& element)
         return {};
       }
       break;
-    case Matching::kUidList: {
-      if (match::isUniversal(value)) return {};
-      std::size_t start = 0;
-      for (;;) {
-        const auto end = value.find('\\', start);
-        if (!dicom_values::isValidUid(config::trim(value.substr(start, end - start)))) {
-          return name + " '" + value + "' is not a UID or list of UIDs";
-        }
-        if (end == std::string::npos) break;
-        start = end + 1;
-      }
+    case Matching::kUidList:
+      if (!match::isValidQuery(match::Rule::kUidList, value))
+        return name + " '" + value + "' is not a UID or list of UIDs";
       break;
-    }
     case Matching::kStatus:
       if (!match::isUniversal(value)) query.status_given = true;
       break;
@@ -138,27 +129,10 @@ bool WorklistQuery::matches(const WorklistItem& item) const {
   for (const auto& c : conditions) {
     const std::string& value = item.*(c.attribute->member);
     bool ok = true;
-    switch (c.attribute->matching) {
-      case Matching::kText:
-        ok = match::matchText(c.value, value);
-        break;
-      case Matching::kPersonName:
-        ok = match::matchPersonName(c.value, value);
-        break;
-      case Matching::kUidList:
-        ok = match::matchUidList(c.value, value);
-        break;
-      case Matching::kDate:
-        ok = match::matchDate(c.value, value);
-        break;
-      case Matching::kTime:
-        ok = match::matchTime(c.value, value);
-        break;
-      case Matching::kStatus:
-        ok = match::matchText(c.value, stepStatusTerm(value)) || match::matchText(c.value, value);
-        break;
-      case Matching::kReturnOnly:
-        break;
+    if (c.attribute->matching == Matching::kStatus) {
+      ok = match::matchText(c.value, stepStatusTerm(value)) || match::matchText(c.value, value);
+    } else if (const auto rule = matchingRule(c.attribute->matching)) {
+      ok = match::matchByRule(*rule, c.value, value);
     }
     if (!ok) return false;
   }

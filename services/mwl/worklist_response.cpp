@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "common/dicom_values/dataset_values.h"
 #include "services/mwl/worklist_attributes.h"
 
 namespace gateway::mwl {
@@ -26,14 +27,6 @@ const std::vector<DcmTagKey>& fullStepKeys() {
   return kKeys;
 }
 
-void putValue(DcmItem& out, const DcmTagKey& tag, const std::string& value) {
-  if (value.empty()) {
-    out.insertEmptyElement(tag);
-  } else {
-    out.putAndInsertString(tag, value.c_str());
-  }
-}
-
 // A code sequence (Requested Procedure Code, Scheduled Protocol Code): one item with the
 // asked-for code keys when the item has a code, else zero items.
 void fillCodeSequence(DcmItem& out, const DcmTagKey& tag, DcmSequenceOfItems* query_sequence,
@@ -49,7 +42,7 @@ void fillCodeSequence(DcmItem& out, const DcmTagKey& tag, DcmSequenceOfItems* qu
   for (const auto& a : worklistAttributes()) {
     if (a.level != level) continue;
     if (asked != nullptr && asked->card() > 0 && !asked->tagExists(a.tag)) continue;
-    putValue(*code, a.tag, item.*(a.member));
+    dicom_values::putOrEmpty(*code, a.tag, item.*(a.member));
   }
 }
 
@@ -66,7 +59,8 @@ void fillKey(DcmItem& out, const DcmTagKey& tag, DcmElement* query_element, Leve
   }
   if (const WorklistAttribute* a = findAttribute(level, tag)) {
     const std::string& value = item.*(a->member);
-    putValue(out, tag, a->matching == Matching::kStatus ? stepStatusTerm(value) : value);
+    dicom_values::putOrEmpty(out, tag,
+                             a->matching == Matching::kStatus ? stepStatusTerm(value) : value);
     return;
   }
   out.insertEmptyElement(tag);  // a key we do not hold: returned zero-length
@@ -90,33 +84,6 @@ void fillStep(DcmItem& out, DcmSequenceOfItems* query_sequence, const WorklistIt
   }
 }
 
-bool isAscii(DcmItem& item) {
-  for (unsigned long i = 0; i < item.card(); ++i) {
-    DcmElement* element = item.getElement(i);
-    if (auto* sequence = dynamic_cast<DcmSequenceOfItems*>(element)) {
-      for (unsigned long k = 0; k < sequence->card(); ++k) {
-        if (!isAscii(*sequence->getItem(k))) return false;
-      }
-      continue;
-    }
-    if (!element->isAffectedBySpecificCharacterSet()) continue;
-    OFString value;
-    element->getOFStringArray(value);
-    for (const char c : value) {
-      if (static_cast<unsigned char>(c) >= 0x80) return false;
-    }
-  }
-  return true;
-}
-
-std::string firstCharset(const std::string& declared) {
-  // Multi-valued (code extension) declarations: the first value names the default repertoire.
-  const auto backslash = declared.find('\\');
-  std::string first = declared.substr(0, backslash);
-  while (!first.empty() && first.back() == ' ') first.pop_back();
-  return first;
-}
-
 }  // namespace
 
 std::unique_ptr<DcmDataset> buildWorklistResponse(DcmItem& query, const WorklistItem& item) {
@@ -132,30 +99,6 @@ std::unique_ptr<DcmDataset> buildWorklistResponse(DcmItem& query, const Worklist
     fillKey(*response, tag, element, Level::kTop, item);
   }
   return response;
-}
-
-std::string chooseReplyCharset(bool all_ascii, const std::string& declared,
-                               const std::string& configured,
-                               const std::function<bool(const std::string&)>& fits) {
-  if (all_ascii) return "";
-  const std::string wanted = firstCharset(declared);
-  if (!wanted.empty() && wanted != "ISO_IR 6" && fits(wanted)) return wanted;
-  if (fits(configured)) return configured;
-  return "ISO_IR 192";
-}
-
-void encodeReply(DcmDataset& response, const std::string& declared, const std::string& configured) {
-  const bool ascii = isAscii(response);
-  auto fits = [&response](const std::string& charset) {
-    if (charset == "ISO_IR 192") return true;
-    DcmDataset probe(response);
-    return probe.convertCharacterSet("ISO_IR 192", charset.c_str()).good();
-  };
-  const std::string charset = chooseReplyCharset(ascii, declared, configured, fits);
-  if (!charset.empty() && charset != "ISO_IR 192") {
-    response.convertCharacterSet("ISO_IR 192", charset.c_str());
-  }
-  response.putAndInsertString(DCM_SpecificCharacterSet, charset.c_str());
 }
 
 }  // namespace gateway::mwl

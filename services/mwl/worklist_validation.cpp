@@ -110,32 +110,6 @@ void trimAll(WorklistItem& item) {
 
 }  // namespace
 
-bool isValidDate(const std::string& v) {
-  if (v.size() != 8 || !std::all_of(v.begin(), v.end(), ::isdigit)) return false;
-  const int year = std::stoi(v.substr(0, 4));
-  const int month = std::stoi(v.substr(4, 2));
-  const int day = std::stoi(v.substr(6, 2));
-  if (year < 1800 || month < 1 || month > 12 || day < 1) return false;
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  const int max = kDays[month - 1] + (month == 2 && leap ? 1 : 0);
-  return day <= max;
-}
-
-bool isValidTime(const std::string& v) {
-  const std::size_t dot = v.find('.');
-  const std::string main = v.substr(0, dot);
-  if (main.size() != 2 && main.size() != 4 && main.size() != 6) return false;
-  if (!std::all_of(main.begin(), main.end(), ::isdigit)) return false;
-  if (std::stoi(main.substr(0, 2)) > 23) return false;
-  if (main.size() >= 4 && std::stoi(main.substr(2, 2)) > 59) return false;
-  if (main.size() == 6 && std::stoi(main.substr(4, 2)) > 60) return false;  // leap second
-  if (dot == std::string::npos) return true;
-  const std::string fraction = v.substr(dot + 1);
-  return main.size() == 6 && !fraction.empty() && fraction.size() <= 6 &&
-         std::all_of(fraction.begin(), fraction.end(), ::isdigit);
-}
-
 std::vector<FieldError> validateAndComplete(WorklistItem& item) {
   trimAll(item);
   std::vector<FieldError> errors;

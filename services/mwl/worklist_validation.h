@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "common/dicom_values/value_checks.h"
 #include "services/mwl/worklist_item.h"
 
 namespace gateway::mwl {
@@ -20,8 +21,9 @@ struct FieldError {
 // spaces. Returns every problem.
 std::vector<FieldError> validateAndComplete(WorklistItem& item);
 
-// Individual VR checks, exposed for the query parser and tests.
-bool isValidDate(const std::string& value);  // YYYYMMDD, a real calendar date
-bool isValidTime(const std::string& value);  // HH[MM[SS[.F{1,6}]]]
+// The DA and TM checks live with the other single-value checks (common/dicom_values); the
+// worklist's callers keep their names.
+using dicom_values::isValidDate;
+using dicom_values::isValidTime;
 
 }  // namespace gateway::mwl

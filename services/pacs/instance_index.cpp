@@ -2,14 +2,73 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include <algorithm>
+#include <iterator>
+#include <stdexcept>
+
 namespace gateway::pacs {
 namespace {
 
-constexpr const char* kColumns =
-    "sop_instance_uid, storage_path, file_size, storage_hash, patient_id, patient_name, "
-    "accession_number, source_aet, status, created_at, sop_class_uid, study_instance_uid, "
-    "series_instance_uid, transfer_syntax_uid, modality, study_date, series_number, "
-    "instance_number, image_laterality, view_position, worklist_accession, flags";
+// The metadata columns of stored_instances, declared once: SELECT, INSERT, UPDATE and the
+// Query/Retrieve filters are all derived from this list.
+struct MetadataColumn {
+  const char* name;
+  std::string InstanceMetadata::*member;
+};
+constexpr MetadataColumn kMetadataColumns[] = {
+    {"patient_id", &InstanceMetadata::patient_id},
+    {"patient_name", &InstanceMetadata::patient_name},
+    {"accession_number", &InstanceMetadata::accession_number},
+    {"sop_class_uid", &InstanceMetadata::sop_class_uid},
+    {"study_instance_uid", &InstanceMetadata::study_instance_uid},
+    {"series_instance_uid", &InstanceMetadata::series_instance_uid},
+    {"transfer_syntax_uid", &InstanceMetadata::transfer_syntax_uid},
+    {"modality", &InstanceMetadata::modality},
+    {"study_date", &InstanceMetadata::study_date},
+    {"series_number", &InstanceMetadata::series_number},
+    {"instance_number", &InstanceMetadata::instance_number},
+    {"image_laterality", &InstanceMetadata::image_laterality},
+    {"view_position", &InstanceMetadata::view_position},
+    {"patient_birth_date", &InstanceMetadata::patient_birth_date},
+    {"patient_sex", &InstanceMetadata::patient_sex},
+    {"study_time", &InstanceMetadata::study_time},
+    {"study_id", &InstanceMetadata::study_id},
+    {"study_description", &InstanceMetadata::study_description},
+    {"referring_physician_name", &InstanceMetadata::referring_physician_name},
+    {"series_description", &InstanceMetadata::series_description},
+    {"series_date", &InstanceMetadata::series_date},
+    {"series_time", &InstanceMetadata::series_time},
+    {"body_part_examined", &InstanceMetadata::body_part_examined},
+    {"content_date", &InstanceMetadata::content_date},
+    {"content_time", &InstanceMetadata::content_time},
+};
+
+// The row's own columns come first, in this order, then the metadata columns.
+constexpr const char* kRowColumns[] = {
+    "sop_instance_uid", "storage_path", "file_size",          "storage_hash", "source_aet",
+    "status",           "created_at",   "worklist_accession", "flags",        "metadata_version"};
+constexpr int kFirstMetadataColumn = static_cast<int>(std::size(kRowColumns));
+
+std::string joined(const std::vector<std::string>& parts, const char* separator) {
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : separator) + p;
+  return out;
+}
+
+std::vector<std::string> metadataNames() {
+  std::vector<std::string> names;
+  for (const auto& c : kMetadataColumns) names.emplace_back(c.name);
+  return names;
+}
+
+const std::string& selectList() {
+  static const std::string kList = [] {
+    std::vector<std::string> names(std::begin(kRowColumns), std::end(kRowColumns));
+    for (const auto& n : metadataNames()) names.push_back(n);
+    return joined(names, ", ");
+  }();
+  return kList;
+}
 
 std::string text(SQLite::Statement& s, int column) {
   return s.isColumnNull(column) ? std::string() : s.getColumn(column).getString();
@@ -21,24 +80,14 @@ StoredInstance rowFrom(SQLite::Statement& s) {
   r.storage_path = text(s, 1);
   r.file_size = s.getColumn(2).getInt64();
   r.storage_hash = text(s, 3);
-  r.metadata.patient_id = text(s, 4);
-  r.metadata.patient_name = text(s, 5);
-  r.metadata.accession_number = text(s, 6);
-  r.source_aet = text(s, 7);
-  r.status = text(s, 8);
-  r.created_at = text(s, 9);
-  r.metadata.sop_class_uid = text(s, 10);
-  r.metadata.study_instance_uid = text(s, 11);
-  r.metadata.series_instance_uid = text(s, 12);
-  r.metadata.transfer_syntax_uid = text(s, 13);
-  r.metadata.modality = text(s, 14);
-  r.metadata.study_date = text(s, 15);
-  r.metadata.series_number = text(s, 16);
-  r.metadata.instance_number = text(s, 17);
-  r.metadata.image_laterality = text(s, 18);
-  r.metadata.view_position = text(s, 19);
-  r.worklist_accession = text(s, 20);
-  r.flags = text(s, 21);
+  r.source_aet = text(s, 4);
+  r.status = text(s, 5);
+  r.created_at = text(s, 6);
+  r.worklist_accession = text(s, 7);
+  r.flags = text(s, 8);
+  r.metadata_version = s.getColumn(9).getInt();
+  int column = kFirstMetadataColumn;
+  for (const auto& c : kMetadataColumns) r.metadata.*(c.member) = text(s, column++);
   return r;
 }
 
@@ -51,14 +100,57 @@ void bindText(SQLite::Statement& s, int index, const std::string& value) {
   }
 }
 
+// Binds the metadata columns from `index` on; returns the next free index.
+int bindMetadata(SQLite::Statement& s, int index, const InstanceMetadata& m) {
+  for (const auto& c : kMetadataColumns) bindText(s, index++, m.*(c.member));
+  return index;
+}
+
+// The columns a Query/Retrieve filter may name: the metadata columns and the key.
+bool isMetadataColumn(const std::string& name) {
+  if (name == "sop_instance_uid") return true;
+  for (const auto& c : kMetadataColumns) {
+    if (name == c.name) return true;
+  }
+  return false;
+}
+
+const std::string& upsertSql() {
+  static const std::string kSql = [] {
+    std::vector<std::string> names = {"sop_instance_uid",   "storage_path", "file_size",
+                                      "storage_hash",       "source_aet",   "status",
+                                      "worklist_accession", "flags",        "metadata_version"};
+    for (const auto& n : metadataNames()) names.push_back(n);
+    std::vector<std::string> marks(names.size(), "?");
+    std::vector<std::string> updates;
+    for (std::size_t i = 1; i < names.size(); ++i) {
+      updates.push_back(names[i] + "=excluded." + names[i]);
+    }
+    return "INSERT INTO stored_instances (" + joined(names, ", ") + ") VALUES (" +
+           joined(marks, ",") + ") ON CONFLICT(sop_instance_uid) DO UPDATE SET " +
+           joined(updates, ", ") + ", updated_at=CURRENT_TIMESTAMP";
+  }();
+  return kSql;
+}
+
 }  // namespace
 
+const char* metadataColumn(std::string InstanceMetadata::*member) {
+  if (member == &InstanceMetadata::sop_instance_uid) return "sop_instance_uid";
+  for (const auto& c : kMetadataColumns) {
+    if (c.member == member) return c.name;
+  }
+  return nullptr;
+}
+
 InstanceIndex::InstanceIndex(const std::filesystem::path& db_path, db::Durability durability)
-    : db_(db::openDatabase(db_path, pacsMigrations(), {.durability = durability})) {}
+    : db_(db::openDatabase(db_path, pacsMigrations(), {.durability = durability})),
+      // After the writer: the schema is current and the WAL files exist.
+      reader_(db::openDatabase(db_path, pacsMigrations(), {.read_only = true})) {}
 
 std::optional<StoredInstance> InstanceIndex::findOne(const char* where, const std::string& key) {
   std::lock_guard lock(mutex_);
-  SQLite::Statement s(*db_, std::string("SELECT ") + kColumns + " FROM stored_instances " + where);
+  SQLite::Statement s(*db_, "SELECT " + selectList() + " FROM stored_instances " + where);
   s.bind(1, key);
   if (!s.executeStep()) return std::nullopt;
   return rowFrom(s);
@@ -75,53 +167,17 @@ std::optional<StoredInstance> InstanceIndex::findByPath(const std::string& path)
 void InstanceIndex::upsert(const StoredInstance& r) {
   std::lock_guard lock(mutex_);
   auto transaction = db::beginImmediate(*db_);
-  SQLite::Statement s(
-      *db_,
-      "INSERT INTO stored_instances (sop_instance_uid, storage_path, file_size, "
-      "storage_hash, patient_id, patient_name, accession_number, source_aet, "
-      "status, sop_class_uid, study_instance_uid, series_instance_uid, "
-      "transfer_syntax_uid, modality, study_date, series_number, "
-      "instance_number, image_laterality, view_position, worklist_accession, flags) "
-      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
-      "ON CONFLICT(sop_instance_uid) DO UPDATE SET "
-      "storage_path=excluded.storage_path, file_size=excluded.file_size, "
-      "storage_hash=excluded.storage_hash, patient_id=excluded.patient_id, "
-      "patient_name=excluded.patient_name, "
-      "accession_number=excluded.accession_number, "
-      "source_aet=excluded.source_aet, status=excluded.status, "
-      "sop_class_uid=excluded.sop_class_uid, "
-      "study_instance_uid=excluded.study_instance_uid, "
-      "series_instance_uid=excluded.series_instance_uid, "
-      "transfer_syntax_uid=excluded.transfer_syntax_uid, "
-      "modality=excluded.modality, study_date=excluded.study_date, "
-      "series_number=excluded.series_number, "
-      "instance_number=excluded.instance_number, "
-      "image_laterality=excluded.image_laterality, "
-      "view_position=excluded.view_position, "
-      "worklist_accession=excluded.worklist_accession, flags=excluded.flags, "
-      "updated_at=CURRENT_TIMESTAMP");
-  const auto& m = r.metadata;
-  s.bind(1, m.sop_instance_uid);
+  SQLite::Statement s(*db_, upsertSql());
+  s.bind(1, r.metadata.sop_instance_uid);
   s.bind(2, r.storage_path);
   s.bind(3, static_cast<std::int64_t>(r.file_size));
   s.bind(4, r.storage_hash);
-  bindText(s, 5, m.patient_id);
-  bindText(s, 6, m.patient_name);
-  bindText(s, 7, m.accession_number);
-  bindText(s, 8, r.source_aet);
-  s.bind(9, r.status);
-  bindText(s, 10, m.sop_class_uid);
-  bindText(s, 11, m.study_instance_uid);
-  bindText(s, 12, m.series_instance_uid);
-  bindText(s, 13, m.transfer_syntax_uid);
-  bindText(s, 14, m.modality);
-  bindText(s, 15, m.study_date);
-  bindText(s, 16, m.series_number);
-  bindText(s, 17, m.instance_number);
-  bindText(s, 18, m.image_laterality);
-  bindText(s, 19, m.view_position);
-  bindText(s, 20, r.worklist_accession);
-  bindText(s, 21, r.flags);
+  bindText(s, 5, r.source_aet);
+  s.bind(6, r.status);
+  bindText(s, 7, r.worklist_accession);
+  bindText(s, 8, r.flags);
+  s.bind(9, r.metadata_version);
+  bindMetadata(s, 10, r.metadata);
   s.exec();
   transaction.commit();
 }
@@ -165,35 +221,6 @@ void InstanceIndex::addQuarantined(const QuarantinedInstance& r) {
   s.exec();
 }
 
-std::vector<StoredInstance> InstanceIndex::forRetrieve(const RetrieveKeys& keys) {
-  std::string where = " WHERE status = 'STORED'";
-  std::vector<std::string> values;
-  if (!keys.patient_id.empty()) {
-    where += " AND patient_id = ?";
-    values.push_back(keys.patient_id);
-  }
-  const auto in = [&](const char* column, const std::vector<std::string>& uids) {
-    if (uids.empty()) return;
-    where += std::string(" AND ") + column + " IN (";
-    for (std::size_t i = 0; i < uids.size(); ++i) {
-      where += i == 0 ? "?" : ",?";
-      values.push_back(uids[i]);
-    }
-    where += ")";
-  };
-  in("study_instance_uid", keys.study_uids);
-  in("series_instance_uid", keys.series_uids);
-  in("sop_instance_uid", keys.instance_uids);
-  std::lock_guard lock(mutex_);
-  SQLite::Statement s(*db_, std::string("SELECT ") + kColumns + " FROM stored_instances" + where +
-                                " ORDER BY study_instance_uid, series_instance_uid, "
-                                "CAST(instance_number AS INTEGER), sop_instance_uid");
-  for (std::size_t i = 0; i < values.size(); ++i) s.bind(static_cast<int>(i + 1), values[i]);
-  std::vector<StoredInstance> rows;
-  while (s.executeStep()) rows.push_back(rowFrom(s));
-  return rows;
-}
-
 std::vector<QuarantinedInstance> InstanceIndex::quarantined() {
   std::lock_guard lock(mutex_);
   SQLite::Statement s(*db_,
@@ -218,9 +245,124 @@ std::vector<QuarantinedInstance> InstanceIndex::quarantined() {
 
 void InstanceIndex::forEach(const std::function<void(const StoredInstance&)>& visit) {
   std::lock_guard lock(mutex_);
-  SQLite::Statement s(
-      *db_, std::string("SELECT ") + kColumns + " FROM stored_instances ORDER BY storage_path");
+  SQLite::Statement s(*db_,
+                      "SELECT " + selectList() + " FROM stored_instances ORDER BY storage_path");
   while (s.executeStep()) visit(rowFrom(s));
+}
+
+void InstanceIndex::forEachStored(const InstanceFilter& filter,
+                                  const std::function<bool(const StoredInstance&)>& visit) {
+  std::string sql = "SELECT " + selectList() + " FROM stored_instances WHERE status = 'STORED'";
+  std::vector<const std::string*> values;
+  for (const auto& c : filter.one_of) {
+    if (!isMetadataColumn(c.column)) throw std::invalid_argument("not a column: " + c.column);
+    if (c.values.empty()) return;  // one of nothing: no row
+    std::vector<std::string> marks(c.values.size(), "?");
+    sql += " AND " + c.column + " IN (" + joined(marks, ",") + ")";
+    for (const auto& v : c.values) values.push_back(&v);
+  }
+  for (const auto& c : filter.between) {
+    if (!isMetadataColumn(c.column)) throw std::invalid_argument("not a column: " + c.column);
+    if (!c.low.empty()) {
+      sql += " AND " + c.column + " >= ?";
+      values.push_back(&c.low);
+    }
+    if (!c.high.empty()) {
+      sql += " AND " + c.column + " <= ?";
+      values.push_back(&c.high);
+    }
+  }
+  std::lock_guard lock(reader_mutex_);
+  SQLite::Statement& s = readerStatement(sql);
+  // Reset when done, even when `visit` throws: an unfinished statement holds its read
+  // transaction open, which keeps WAL checkpoints from completing.
+  struct Reset {
+    SQLite::Statement& statement;
+    ~Reset() { statement.reset(); }
+  } reset{s};
+  int index = 1;
+  for (const std::string* v : values) s.bind(index++, *v);
+  while (s.executeStep()) {
+    if (!visit(rowFrom(s))) break;
+  }
+}
+
+RelatedCounts InstanceIndex::related(RelatedTo level, const std::string& key) {
+  const char* column = level == RelatedTo::kPatient ? "patient_id"
+                       : level == RelatedTo::kStudy ? "study_instance_uid"
+                                                    : "series_instance_uid";
+  // One statement for all five: modalities and SOP classes hold no comma (CS, UI).
+  const std::string sql =
+      std::string(
+          "SELECT COUNT(DISTINCT study_instance_uid), "
+          "COUNT(DISTINCT series_instance_uid), COUNT(*), "
+          "GROUP_CONCAT(DISTINCT modality), GROUP_CONCAT(DISTINCT sop_class_uid) "
+          "FROM stored_instances WHERE status = 'STORED' AND ") +
+      column + " = ?";
+  std::lock_guard lock(reader_mutex_);
+  SQLite::Statement& s = readerStatement(sql);
+  s.bind(1, key);
+  RelatedCounts counts;
+  if (s.executeStep()) {
+    counts.studies = s.getColumn(0).getInt64();
+    counts.series = s.getColumn(1).getInt64();
+    counts.instances = s.getColumn(2).getInt64();
+    for (auto [column_index, out] :
+         {std::pair{3, &counts.modalities}, std::pair{4, &counts.sop_classes}}) {
+      const std::string list = text(s, column_index);
+      std::size_t start = 0;
+      while (start < list.size()) {
+        const auto end = list.find(',', start);
+        out->push_back(list.substr(start, end == std::string::npos ? end : end - start));
+        if (end == std::string::npos) break;
+        start = end + 1;
+      }
+      std::sort(out->begin(), out->end());
+    }
+  }
+  s.reset();
+  return counts;
+}
+
+SQLite::Statement& InstanceIndex::readerStatement(const std::string& sql) {
+  // Bounded: IN lists of varying length make distinct texts.
+  constexpr std::size_t kMaxStatements = 64;
+  auto found = reader_statements_.find(sql);
+  if (found == reader_statements_.end()) {
+    if (reader_statements_.size() >= kMaxStatements) reader_statements_.clear();
+    found =
+        reader_statements_.emplace(sql, std::make_unique<SQLite::Statement>(*reader_, sql)).first;
+  } else {
+    found->second->reset();
+    found->second->clearBindings();
+  }
+  return *found->second;
+}
+
+std::vector<StaleMetadataRow> InstanceIndex::rowsWithMetadataBefore(int version) {
+  std::lock_guard lock(mutex_);
+  SQLite::Statement s(*db_,
+                      "SELECT sop_instance_uid, storage_path FROM stored_instances "
+                      "WHERE metadata_version < ? AND status = 'STORED' ORDER BY storage_path");
+  s.bind(1, version);
+  std::vector<StaleMetadataRow> rows;
+  while (s.executeStep()) rows.push_back({text(s, 0), text(s, 1)});
+  return rows;
+}
+
+void InstanceIndex::updateMetadata(const std::string& uid, const InstanceMetadata& m) {
+  static const std::string kSql = [] {
+    std::vector<std::string> sets;
+    for (const auto& n : metadataNames()) sets.push_back(n + " = ?");
+    return "UPDATE stored_instances SET " + joined(sets, ", ") +
+           ", metadata_version = ?, updated_at = CURRENT_TIMESTAMP WHERE sop_instance_uid = ?";
+  }();
+  std::lock_guard lock(mutex_);
+  SQLite::Statement s(*db_, kSql);
+  int index = bindMetadata(s, 1, m);
+  s.bind(index++, kMetadataVersion);
+  s.bind(index, uid);
+  s.exec();
 }
 
 }  // namespace gateway::pacs

@@ -1,10 +1,12 @@
 #pragma once
 
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
 
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -13,7 +15,6 @@
 
 #include "common/db/database.h"
 #include "services/pacs/instance_metadata.h"
-#include "services/pacs/retrieve_keys.h"
 
 namespace gateway::pacs {
 
@@ -28,8 +29,46 @@ struct StoredInstance {
   std::string source_aet;
   std::string status = "STORED";
   std::string created_at;
-  std::string worklist_accession;  // the worklist item it belongs to, if known
-  std::string flags;               // receive_validation.h flagsFor: kept but noteworthy
+  std::string worklist_accession;           // the worklist item it belongs to, if known
+  std::string flags;                        // receive_validation.h flagsFor: kept but noteworthy
+  int metadata_version = kMetadataVersion;  // the extraction `metadata` came from
+};
+
+// What the index can narrow a Query/Retrieve search with (a superset of the matches: the
+// caller's matcher decides). Columns are named by the metadata column list of the index
+// (metadataColumn); values are always bound, never part of the SQL.
+struct InstanceFilter {
+  struct OneOf {  // column = one of values (one value: equality)
+    std::string column;
+    std::vector<std::string> values;
+  };
+  struct Between {  // low <= column <= high; an empty bound is open
+    std::string column;
+    std::string low;
+    std::string high;
+  };
+  std::vector<OneOf> one_of;
+  std::vector<Between> between;
+};
+
+// The metadata column of stored_instances that holds `member`, e.g. "study_date" for
+// &InstanceMetadata::study_date; null for a member with no column.
+const char* metadataColumn(std::string InstanceMetadata::*member);
+
+// Aggregates over the STORED instances of one patient, study or series.
+enum class RelatedTo { kPatient, kStudy, kSeries };
+struct RelatedCounts {
+  std::int64_t studies = 0;
+  std::int64_t series = 0;
+  std::int64_t instances = 0;
+  std::vector<std::string> modalities;   // distinct, sorted
+  std::vector<std::string> sop_classes;  // distinct, sorted
+};
+
+// A row whose metadata came from an older extraction (start-up re-reads its file).
+struct StaleMetadataRow {
+  std::string sop_instance_uid;
+  std::string storage_path;
 };
 
 // A second, different copy of an instance already held (quarantined_instances).
@@ -63,17 +102,35 @@ class InstanceIndex {
   void setStatus(const std::string& sop_instance_uid, const std::string& status);
   std::int64_t count();
   void addQuarantined(const QuarantinedInstance& row);
-  // The STORED instances a retrieve selects, by study, series and instance number.
-  std::vector<StoredInstance> forRetrieve(const RetrieveKeys& keys);
   std::vector<QuarantinedInstance> quarantined();
   // Calls `visit` for every row, in storage_path order.
   void forEach(const std::function<void(const StoredInstance&)>& visit);
+
+  // Query/Retrieve reads, on a read-only connection of their own so that a long search
+  // never holds up the storage workers' writes (WAL: readers and the writer do not block).
+  // Calls `visit` for every STORED row that satisfies `filter`, until it returns false.
+  // `visit` runs under the reader's lock: it must not call the index.
+  void forEachStored(const InstanceFilter& filter,
+                     const std::function<bool(const StoredInstance&)>& visit);
+  RelatedCounts related(RelatedTo level, const std::string& key);
+
+  // STORED rows whose metadata_version is below `version`, and the update that raises one
+  // to kMetadataVersion with the metadata read again from its file.
+  std::vector<StaleMetadataRow> rowsWithMetadataBefore(int version);
+  void updateMetadata(const std::string& sop_instance_uid, const InstanceMetadata& metadata);
 
  private:
   std::optional<StoredInstance> findOne(const char* sql, const std::string& key);
 
   std::mutex mutex_;
   std::unique_ptr<SQLite::Database> db_;
+  // The reader's prepared statements by SQL text, reused (a C-FIND runs a few per answer);
+  // guarded by reader_mutex_.
+  SQLite::Statement& readerStatement(const std::string& sql);
+
+  std::mutex reader_mutex_;
+  std::unique_ptr<SQLite::Database> reader_;  // read-only, Query/Retrieve
+  std::map<std::string, std::unique_ptr<SQLite::Statement>> reader_statements_;
 };
 
 }  // namespace gateway::pacs

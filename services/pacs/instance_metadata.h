@@ -6,6 +6,11 @@
 
 namespace gateway::pacs {
 
+// Which set of attributes readInstanceMetadata extracts; stored with each row
+// (stored_instances.metadata_version) so that start-up can re-read the files of rows indexed
+// by an older extraction. 2: the Query/Retrieve attributes (schema 004).
+inline constexpr int kMetadataVersion = 2;
+
 // What the index records about a stored object, read from the file itself. Text values
 // are UTF-8 (converted from the object's Specific Character Set).
 struct InstanceMetadata {
@@ -23,6 +28,19 @@ struct InstanceMetadata {
   std::string instance_number;
   std::string image_laterality;
   std::string view_position;
+  // Query/Retrieve keys (metadata version 2).
+  std::string patient_birth_date;
+  std::string patient_sex;
+  std::string study_time;
+  std::string study_id;
+  std::string study_description;
+  std::string referring_physician_name;
+  std::string series_description;
+  std::string series_date;
+  std::string series_time;
+  std::string body_part_examined;
+  std::string content_date;
+  std::string content_time;
   // What receive validation needs to know about the image module.
   bool has_pixel_data = false;
   bool has_rows = false;

@@ -5,6 +5,9 @@
 
 #include "common/dicom/dimse_status.h"
 #include "common/logging/peer_text.h"
+#include "common/matching/query_charset.h"
+#include "services/pacs/qr_engine.h"
+#include "services/pacs/qr_query.h"
 
 namespace gateway::pacs {
 namespace {
@@ -24,8 +27,21 @@ dicom::RetrieveProvider::Start RetrieveService::startRetrieve(const dicom::Retri
     return refuse(status::kNotAuthorized,
                   "calling AE " + context_.calling_aet + " is not a known AE that may retrieve");
   }
-  const ParsedRetrieve parsed = parseRetrieveIdentifier(identifier, request.sop_class_uid);
-  if (!parsed.keys) return refuse(status::kIdentifierDoesNotMatchSopClass, parsed.error);
+  const auto model = modelOfSopClass(request.sop_class_uid);
+  if (!model) return refuse(status::kSopClassNotSupported, "not a Query/Retrieve model");
+  // The Patient ID may come in another character set; the index holds UTF-8.
+  match::DecodedIdentifier decoded = match::decodeIdentifier(identifier);
+  if (decoded.refusal) {
+    start.refused = true;
+    start.refusal = std::move(*decoded.refusal);
+    return start;
+  }
+  ParsedQrQuery parsed = parseQrIdentifier(identifier, *model, QrPurpose::kRetrieve);
+  if (!parsed.query) {
+    start.refused = true;
+    start.refusal = std::move(parsed.refusal);
+    return start;
+  }
   if (request.command_field == DIMSE_C_MOVE_RQ) {
     start.destination = resolve_ae_(request.move_destination);
     if (!start.destination || start.destination->port == 0) {
@@ -35,7 +51,7 @@ dicom::RetrieveProvider::Start RetrieveService::startRetrieve(const dicom::Retri
     start.destination->called_aet = request.move_destination;
   }
 
-  for (const auto& row : index_.forRetrieve(*parsed.keys)) {
+  for (const auto& row : instancesToRetrieve(index_, *parsed.query)) {
     start.items.push_back({store_.absolute(row.storage_path), row.metadata.sop_class_uid,
                            row.metadata.sop_instance_uid});
   }

@@ -42,6 +42,29 @@ void indexUnknownFile(FileStore& store, InstanceIndex& index, const std::string&
                         relative, row.metadata.sop_instance_uid);
 }
 
+// Rows indexed before the current metadata extraction lack what it added (the Query/Retrieve
+// keys of schema 4): read those attributes again from the files themselves.
+void refreshStaleMetadata(FileStore& store, InstanceIndex& index, ReconcileReport& report) {
+  const auto stale = index.rowsWithMetadataBefore(kMetadataVersion);
+  for (const auto& row : stale) {
+    const MetadataResult parsed = readInstanceMetadata(store.absolute(row.storage_path));
+    if (!parsed.metadata || parsed.metadata->sop_instance_uid != row.sop_instance_uid) {
+      ++report.metadata_unreadable;
+      logging::pacs()->warn(
+          "reconcile: cannot re-read metadata path={} sop_instance={} reason=\"{}\"",
+          row.storage_path, row.sop_instance_uid,
+          parsed.metadata ? "the file holds another SOP Instance UID" : parsed.error);
+      continue;
+    }
+    index.updateMetadata(row.sop_instance_uid, *parsed.metadata);
+    ++report.metadata_refreshed;
+  }
+  if (!stale.empty()) {
+    logging::pacs()->info("reconcile: metadata re-read rows={} unreadable={} metadata_version={}",
+                          report.metadata_refreshed, report.metadata_unreadable, kMetadataVersion);
+  }
+}
+
 }  // namespace
 
 ReconcileReport reconcileStorage(FileStore& store, InstanceIndex& index) {
@@ -79,10 +102,12 @@ ReconcileReport reconcileStorage(FileStore& store, InstanceIndex& index) {
       ++report.rows_restored;
     }
   }
+  refreshStaleMetadata(store, index, report);
   logging::pacs()->info(
-      "reconcile done temporary_removed={} indexed={} missing={} restored={} foreign={}",
+      "reconcile done temporary_removed={} indexed={} missing={} restored={} foreign={} "
+      "metadata_refreshed={}",
       report.temporary_files_removed, report.files_indexed, report.rows_missing,
-      report.rows_restored, report.foreign_files);
+      report.rows_restored, report.foreign_files, report.metadata_refreshed);
   return report;
 }
 

@@ -13,6 +13,9 @@ struct ReconcileReport {
   std::size_t rows_missing = 0;   // rows whose file is gone: marked MISSING
   std::size_t rows_restored = 0;  // rows marked MISSING whose file is back
   std::size_t foreign_files = 0;  // files that are not ours: left alone, logged
+  // Rows indexed by an older metadata extraction (before schema 4): their files re-read.
+  std::size_t metadata_refreshed = 0;
+  std::size_t metadata_unreadable = 0;  // file no longer parses or names another instance
 };
 
 // Brings the index and the file tree into agreement after whatever the last run left

@@ -2,6 +2,7 @@
 
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcmetinf.h>
+#include <dcmtk/dcmdata/dcuid.h>
 
 #include <algorithm>
 #include <system_error>
@@ -11,6 +12,7 @@
 #include "common/logging/identifier_mask.h"
 #include "common/logging/logging.h"
 #include "services/pacs/hashing_file_sink.h"
+#include "services/pacs/qr_find.h"
 #include "services/pacs/retrieve_provider.h"
 #include "services/pacs/storage_sop_classes.h"
 
@@ -118,17 +120,19 @@ class StoreAssociationHandler : public dicom::AssociationHandler, public dicom::
   StoreAssociationHandler(const dicom::AssociationContext& context, FileStore& store,
                           InstanceArchiver& archiver, CommitmentService* commitment,
                           CommitmentStore* commitments, InstanceIndex* index,
-                          const CommitmentService::Resolver& resolve_ae)
+                          const CommitmentService::Resolver& resolve_ae, const std::string& aet)
       : context_(context), store_(store), archiver_(archiver) {
     if (commitment != nullptr && commitments != nullptr) {
       commitment_ = std::make_unique<CommitmentProvider>(context_, *commitment, *commitments);
     }
     if (index != nullptr) {
+      find_ = std::make_unique<QrFind>(aet, *index);
       retrieve_ = std::make_unique<RetrieveService>(context_, *index, store_, resolve_ae);
     }
   }
 
   dicom::StoreProvider* store() override { return this; }
+  dicom::FindProvider* find() override { return find_.get(); }
   dicom::NServiceProvider* normalized() override { return commitment_.get(); }
   dicom::RetrieveProvider* retrieve() override { return retrieve_.get(); }
   std::optional<dicom::OutboundRequest> takeOutbound() override {
@@ -159,6 +163,7 @@ class StoreAssociationHandler : public dicom::AssociationHandler, public dicom::
   FileStore& store_;
   InstanceArchiver& archiver_;
   std::unique_ptr<CommitmentProvider> commitment_;  // after context_: it refers to it
+  std::unique_ptr<QrFind> find_;
   std::unique_ptr<RetrieveService> retrieve_;
 };
 
@@ -168,7 +173,8 @@ StorageScp::StorageScp(const config::PacsSettings& settings, FileStore& store,
                        InstanceArchiver& archiver, CommitmentService* commitment,
                        CommitmentStore* commitments, InstanceIndex* index,
                        CommitmentService::Resolver resolve_ae)
-    : store_(store),
+    : aet_(settings.aet),
+      store_(store),
       archiver_(archiver),
       commitment_(commitment),
       commitments_(commitments),
@@ -183,6 +189,10 @@ std::vector<dicom::OfferedSyntax> StorageScp::abstractSyntaxes() const {
     offered.push_back({kStorageCommitmentClass, config::AeService::kCommitment});
   }
   if (index_ != nullptr) {
+    for (const char* model : {UID_FINDPatientRootQueryRetrieveInformationModel,
+                              UID_FINDStudyRootQueryRetrieveInformationModel}) {
+      offered.push_back({model, config::AeService::kQuery});
+    }
     for (const char* model : {kPatientRootMove, kPatientRootGet, kStudyRootMove, kStudyRootGet}) {
       offered.push_back({model, config::AeService::kRetrieve});
     }
@@ -200,7 +210,7 @@ std::vector<std::string> StorageScp::transferSyntaxes() const { return storageTr
 std::unique_ptr<dicom::AssociationHandler> StorageScp::createHandler(
     const dicom::AssociationContext& context) {
   return std::make_unique<StoreAssociationHandler>(context, store_, archiver_, commitment_,
-                                                   commitments_, index_, resolve_ae_);
+                                                   commitments_, index_, resolve_ae_, aet_);
 }
 
 }  // namespace gateway::pacs

@@ -9,6 +9,7 @@
 #include "services/pacs/commitment_service.h"
 #include "services/pacs/file_store.h"
 #include "services/pacs/instance_archiver.h"
+#include "services/pacs/instance_index.h"
 
 namespace gateway::pacs {
 
@@ -16,11 +17,13 @@ namespace gateway::pacs {
 // C-STORE, gives the DICOM
 // edge a reception that writes the dataset exactly as received (behind a Part 10 meta
 // header) to a temporary file, then hands it to the archiver and answers with the
-// archiver's status. createHandler runs on worker threads; the archiver and file store it
-// shares are thread-safe.
+// archiver's status. With the index, also Patient Root and Study Root Query/Retrieve –
+// FIND (QrFind), MOVE and GET. createHandler runs on worker threads; the archiver, index
+// and file store it shares are thread-safe.
 class StorageScp : public dicom::DicomService {
  public:
-  // With `commitment`, the AE also answers Storage Commitment Push Model (N-ACTION).
+  // With `commitment`, the AE also answers Storage Commitment Push Model (N-ACTION); with
+  // `index`, Query/Retrieve.
   StorageScp(const config::PacsSettings& settings, FileStore& store, InstanceArchiver& archiver,
              CommitmentService* commitment = nullptr, CommitmentStore* commitments = nullptr,
              InstanceIndex* index = nullptr, CommitmentService::Resolver resolve_ae = {});
@@ -33,11 +36,12 @@ class StorageScp : public dicom::DicomService {
       const dicom::AssociationContext& context) override;
 
  private:
+  std::string aet_;
   FileStore& store_;
   InstanceArchiver& archiver_;
   CommitmentService* commitment_;
   CommitmentStore* commitments_;
-  InstanceIndex* index_;  // with it, the AE also answers C-MOVE and C-GET
+  InstanceIndex* index_;  // with it, the AE also answers C-FIND, C-MOVE and C-GET
   CommitmentService::Resolver resolve_ae_;
   std::vector<std::string> sop_classes_;
 };

@@ -128,6 +128,10 @@ TEST(PacsSchema, UpgradesAVersionOneIndexKeepingItsRows) {
   EXPECT_EQ(row->worklist_accession, "");  // the column version 2 added
   EXPECT_EQ(row->flags, "");               // ... and version 3
   EXPECT_TRUE(index.quarantined().empty());
+  // Version 4: the row was indexed by the first metadata extraction, so start-up re-reads it.
+  EXPECT_EQ(row->metadata_version, 1);
+  ASSERT_EQ(index.rowsWithMetadataBefore(pacs::kMetadataVersion).size(), 1u);
+  EXPECT_EQ(index.rowsWithMetadataBefore(pacs::kMetadataVersion)[0].storage_path, "ab/cd/abcd.dcm");
 }
 
 }  // namespace

@@ -94,5 +94,42 @@ TEST(StorageReconciler, LeavesForeignFilesInPlace) {
   EXPECT_TRUE(fs::exists(elsewhere));
 }
 
+TEST(StorageReconciler, ReReadsTheMetadataOfRowsIndexedByAnOlderExtraction) {
+  test::StorageFixture s;
+  const std::string uid = s.storeIndexed();
+  const std::string current = s.storeIndexed("ACC-2");
+  // As a version 3 index left it: no Query/Retrieve attributes, metadata version 1.
+  StoredInstance old = s.row(uid);
+  old.metadata.study_time.clear();
+  old.metadata.patient_birth_date.clear();
+  old.metadata.patient_sex.clear();
+  old.metadata_version = 1;
+  s.index().upsert(old);
+  const auto report = reconcileStorage(s.store(), s.index());
+  EXPECT_EQ(report.metadata_refreshed, 1u);
+  EXPECT_EQ(report.metadata_unreadable, 0u);
+  const auto row = s.row(uid);
+  EXPECT_EQ(row.metadata_version, kMetadataVersion);
+  EXPECT_EQ(row.metadata.study_time, "093000");  // read again from the file
+  EXPECT_EQ(row.metadata.patient_birth_date, "19700101");
+  EXPECT_EQ(row.metadata.patient_sex, "F");
+  EXPECT_EQ(row.storage_hash, old.storage_hash);  // nothing else changes
+  EXPECT_EQ(s.row(current).metadata_version, kMetadataVersion);
+  EXPECT_EQ(reconcileStorage(s.store(), s.index()).metadata_refreshed, 0u);  // once only
+}
+
+TEST(StorageReconciler, CountsAnOldRowWhoseFileNoLongerParses) {
+  test::StorageFixture s;
+  const std::string uid = s.storeIndexed();
+  StoredInstance old = s.row(uid);
+  old.metadata_version = 1;
+  s.index().upsert(old);
+  std::ofstream(s.fileOf(uid), std::ios::trunc) << "not DICOM any more";
+  const auto report = reconcileStorage(s.store(), s.index());
+  EXPECT_EQ(report.metadata_refreshed, 0u);
+  EXPECT_EQ(report.metadata_unreadable, 1u);
+  EXPECT_EQ(s.row(uid).metadata_version, 1);  // tried again at the next start
+}
+
 }  // namespace
 }  // namespace gateway::pacs

@@ -1,6 +1,9 @@
 #include "common/dicom_values/value_checks.h"
 
+#include <dcmtk/dcmdata/dcdeftag.h>
 #include <gtest/gtest.h>
+
+#include "common/dicom_values/dataset_values.h"
 
 namespace gateway::dicom_values {
 namespace {
@@ -56,6 +59,35 @@ TEST(ValueChecks, ConformantUidsFollowPs35ToTheLetter) {
   EXPECT_FALSE(isConformantUid(""));
   EXPECT_FALSE(isConformantUid("1..2"));
   EXPECT_FALSE(isConformantUid(std::string(65, '1')));
+}
+
+TEST(ValueChecks, DatesAreRealCalendarDates) {
+  EXPECT_TRUE(isValidDate("20240229"));   // a leap day
+  EXPECT_FALSE(isValidDate("20230229"));  // not a leap year
+  EXPECT_FALSE(isValidDate("20261131"));
+  EXPECT_FALSE(isValidDate("2026-11-28"));
+  EXPECT_FALSE(isValidDate("17991231"));
+}
+
+TEST(ValueChecks, TimesHaveTwoFourOrSixDigitsAndAFraction) {
+  EXPECT_TRUE(isValidTime("09"));
+  EXPECT_TRUE(isValidTime("0930"));
+  EXPECT_TRUE(isValidTime("235960.123456"));  // leap second, six fraction digits
+  EXPECT_FALSE(isValidTime("093"));
+  EXPECT_FALSE(isValidTime("0930.5"));  // a fraction needs seconds
+  EXPECT_FALSE(isValidTime("2400"));
+  EXPECT_FALSE(isValidTime("093000.1234567"));
+}
+
+TEST(DatasetValues, PutsTheValueOrAZeroLengthAttribute) {
+  DcmItem item;
+  putOrEmpty(item, DCM_PatientID, "P1");
+  putOrEmpty(item, DCM_PatientName, "");
+  OFString value;
+  EXPECT_TRUE(item.findAndGetOFString(DCM_PatientID, value).good());
+  EXPECT_EQ(std::string(value.c_str()), "P1");
+  EXPECT_TRUE(item.tagExists(DCM_PatientName));
+  EXPECT_FALSE(item.tagExistsWithValue(DCM_PatientName));
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <dcmtk/dcmdata/dcsequen.h>
 #include <gtest/gtest.h>
 
+#include "common/matching/query_charset.h"
 #include "services/mwl/worklist_response.h"
 
 namespace gateway::mwl {
@@ -144,18 +145,19 @@ TEST(WorklistResponse, AnEmptyStepItemAsksForTheWholeStep) {
 TEST(ReplyCharset, ChoosesNoneForAsciiThenTheQuerysThenTheConfiguredOne) {
   auto fitsLatin1 = [](const std::string& cs) { return cs == "ISO_IR 100" || cs == "ISO_IR 192"; };
   auto fitsOnlyUtf8 = [](const std::string& cs) { return cs == "ISO_IR 192"; };
-  EXPECT_EQ(chooseReplyCharset(true, "ISO_IR 100", "ISO_IR 192", fitsLatin1), "");
-  EXPECT_EQ(chooseReplyCharset(false, "ISO_IR 100", "ISO_IR 192", fitsLatin1), "ISO_IR 100");
-  EXPECT_EQ(chooseReplyCharset(false, "", "ISO_IR 192", fitsLatin1), "ISO_IR 192");
-  EXPECT_EQ(chooseReplyCharset(false, "", "ISO_IR 100", fitsLatin1), "ISO_IR 100");
-  EXPECT_EQ(chooseReplyCharset(false, "ISO_IR 100", "ISO_IR 100", fitsOnlyUtf8), "ISO_IR 192");
+  EXPECT_EQ(match::chooseReplyCharset(true, "ISO_IR 100", "ISO_IR 192", fitsLatin1), "");
+  EXPECT_EQ(match::chooseReplyCharset(false, "ISO_IR 100", "ISO_IR 192", fitsLatin1), "ISO_IR 100");
+  EXPECT_EQ(match::chooseReplyCharset(false, "", "ISO_IR 192", fitsLatin1), "ISO_IR 192");
+  EXPECT_EQ(match::chooseReplyCharset(false, "", "ISO_IR 100", fitsLatin1), "ISO_IR 100");
+  EXPECT_EQ(match::chooseReplyCharset(false, "ISO_IR 100", "ISO_IR 100", fitsOnlyUtf8),
+            "ISO_IR 192");
 }
 
 TEST(ReplyCharset, EncodesLatin1WhenTheQueryDeclaredIt) {
   DcmDataset q;
   q.insertEmptyElement(DCM_PatientName);
   auto response = buildWorklistResponse(q, item());
-  encodeReply(*response, "ISO_IR 100", "ISO_IR 192");
+  match::encodeReply(*response, "ISO_IR 100", "ISO_IR 192");
   OFString charset;
   OFString name;
   response->findAndGetOFString(DCM_SpecificCharacterSet, charset);

@@ -1,11 +1,11 @@
-#include "services/mwl/worklist_matcher.h"
+#include "common/matching/attribute_matcher.h"
 
 #include <gtest/gtest.h>
 
-namespace gateway::mwl::match {
+namespace gateway::match {
 namespace {
 
-TEST(WorklistMatch, TreatsEmptyAndLoneStarAsUniversal) {
+TEST(AttributeMatch, TreatsEmptyAndLoneStarAsUniversal) {
   EXPECT_TRUE(matchText("", "ANY"));
   EXPECT_TRUE(matchText("*", ""));
   EXPECT_TRUE(matchPersonName("*", "DOE^JANE"));
@@ -14,7 +14,7 @@ TEST(WorklistMatch, TreatsEmptyAndLoneStarAsUniversal) {
   EXPECT_TRUE(matchUidList("", "1.2.3"));
 }
 
-TEST(WorklistMatch, MatchesSingleValuesExactlyAndCaseSensitively) {
+TEST(AttributeMatch, MatchesSingleValuesExactlyAndCaseSensitively) {
   EXPECT_TRUE(matchText("MG", "MG"));
   EXPECT_FALSE(matchText("MG", "CT"));
   EXPECT_FALSE(matchText("mg", "MG"));
@@ -22,7 +22,7 @@ TEST(WorklistMatch, MatchesSingleValuesExactlyAndCaseSensitively) {
   EXPECT_FALSE(matchText("ACC1", "ACC12"));
 }
 
-TEST(WorklistMatch, MatchesWildcards) {
+TEST(AttributeMatch, MatchesWildcards) {
   EXPECT_TRUE(matchText("ACC*", "ACC123"));
   EXPECT_TRUE(matchText("A?C1*", "ABC123"));
   EXPECT_FALSE(matchText("A?C1*", "AC123"));
@@ -31,13 +31,13 @@ TEST(WorklistMatch, MatchesWildcards) {
   EXPECT_FALSE(matchText("A*X*", "ACC123"));
 }
 
-TEST(WorklistMatch, TreatsSqlCharactersAsPlainCharacters) {
+TEST(AttributeMatch, TreatsSqlCharactersAsPlainCharacters) {
   EXPECT_TRUE(matchText("50%_OFF'", "50%_OFF'"));
   EXPECT_FALSE(matchText("50%", "50X"));
   EXPECT_FALSE(matchText("A_C", "ABC"));
 }
 
-TEST(WorklistMatch, MatchesPersonNamesCaseInsensitivelyInEveryScript) {
+TEST(AttributeMatch, MatchesPersonNamesCaseInsensitivelyInEveryScript) {
   EXPECT_TRUE(matchPersonName("müller*", "MÜLLER^JÜRGEN"));
   EXPECT_TRUE(matchPersonName("MÜLLER^JÜRGEN", "müller^jürgen"));
   EXPECT_TRUE(matchPersonName("ó'brien^siân", "Ó'Brien^Siân"));
@@ -45,7 +45,7 @@ TEST(WorklistMatch, MatchesPersonNamesCaseInsensitivelyInEveryScript) {
   EXPECT_TRUE(matchPersonName("m?ller*", "MÜLLER^JÜRGEN"));   // ? is one character, not byte
 }
 
-TEST(WorklistMatch, MatchesPersonNameComponents) {
+TEST(AttributeMatch, MatchesPersonNameComponents) {
   EXPECT_TRUE(matchPersonName("SMITH", "SMITH^JOHN"));  // family name alone
   EXPECT_FALSE(matchPersonName("JOHN", "SMITH^JOHN"));
   EXPECT_TRUE(matchPersonName("SMITH^J*", "SMITH^JOHN^Q"));
@@ -55,13 +55,13 @@ TEST(WorklistMatch, MatchesPersonNameComponents) {
   EXPECT_TRUE(matchPersonName("スミス*", "SMITH^JOHN=スミス^ジョン"));
 }
 
-TEST(WorklistMatch, MatchesListsOfUids) {
+TEST(AttributeMatch, MatchesListsOfUids) {
   EXPECT_TRUE(matchUidList("1.2.3\\1.2.4", "1.2.4"));
   EXPECT_FALSE(matchUidList("1.2.3\\1.2.4", "1.2.5"));
   EXPECT_TRUE(matchUidList("1.2.3", "1.2.3"));
 }
 
-TEST(WorklistMatch, MatchesDateRanges) {
+TEST(AttributeMatch, MatchesDateRanges) {
   EXPECT_TRUE(matchDate("20261128", "20261128"));
   EXPECT_FALSE(matchDate("20261128", "20261129"));
   EXPECT_TRUE(matchDate("20261101-20261130", "20261128"));
@@ -72,7 +72,7 @@ TEST(WorklistMatch, MatchesDateRanges) {
   EXPECT_FALSE(matchDate("20261101-", ""));
 }
 
-TEST(WorklistMatch, MatchesTimeRangesAtTheirPrecision) {
+TEST(AttributeMatch, MatchesTimeRangesAtTheirPrecision) {
   EXPECT_TRUE(matchTime("0800-1200", "093000"));
   EXPECT_FALSE(matchTime("0800-0900", "093000"));
   EXPECT_TRUE(matchTime("09", "095959.5"));  // an hour covers its whole span
@@ -82,14 +82,14 @@ TEST(WorklistMatch, MatchesTimeRangesAtTheirPrecision) {
   EXPECT_TRUE(matchTime("093000.5-", "093000.6"));
 }
 
-TEST(WorklistMatch, MatchesDateTimeRanges) {
+TEST(AttributeMatch, MatchesDateTimeRanges) {
   EXPECT_TRUE(matchDateTime("20261128080000-20261128120000", "20261128093000"));
   EXPECT_FALSE(matchDateTime("20261128100000-", "20261128093000"));
   EXPECT_TRUE(matchDateTime("20261128", "20261128235959"));
   EXPECT_TRUE(matchDateTime("-20261128", "20261127"));
 }
 
-TEST(WorklistMatch, CombinesStartDateAndTimeIntoOneRange) {
+TEST(AttributeMatch, CombinesStartDateAndTimeIntoOneRange) {
   // 28th 16:00 to 29th 10:00: a night shift.
   EXPECT_TRUE(matchDateAndTime("20261128-20261129", "1600-1000", "20261128", "200000"));
   EXPECT_TRUE(matchDateAndTime("20261128-20261129", "1600-1000", "20261129", "083000"));
@@ -103,7 +103,7 @@ TEST(WorklistMatch, CombinesStartDateAndTimeIntoOneRange) {
   EXPECT_FALSE(matchDateAndTime("*", "0800-1200", "20300101", "133000"));
 }
 
-TEST(WorklistMatch, ValidatesQuerySyntax) {
+TEST(AttributeMatch, ValidatesQuerySyntax) {
   EXPECT_TRUE(isValidDateQuery("20261128-20261130"));
   EXPECT_TRUE(isValidDateQuery("-20261130"));
   EXPECT_FALSE(isValidDateQuery("2026-11-28"));
@@ -114,11 +114,52 @@ TEST(WorklistMatch, ValidatesQuerySyntax) {
   EXPECT_FALSE(isValidTimeQuery("08:00"));
 }
 
-TEST(WorklistMatch, SurvivesHostilePatterns) {
+TEST(AttributeMatch, MatchesAnyOfSeveralValues) {
+  const std::vector<std::string> modalities = {"MG", "SR", "PR"};
+  EXPECT_TRUE(matchAnyValue("MG", modalities));
+  EXPECT_TRUE(matchAnyValue("CT\\SR", modalities));  // any query value against any value
+  EXPECT_FALSE(matchAnyValue("CT\\MR", modalities));
+  EXPECT_TRUE(matchAnyValue("P?", modalities));
+  EXPECT_TRUE(matchAnyValue("", {}));  // universal
+  EXPECT_FALSE(matchAnyValue("MG", {}));
+}
+
+TEST(AttributeMatch, ValidatesDateTimeQuerySyntax) {
+  EXPECT_TRUE(isValidDateTimeQuery("20261128"));
+  EXPECT_TRUE(isValidDateTimeQuery("20261128080000-20261128120000.5"));
+  EXPECT_TRUE(isValidDateTimeQuery("-2026112812"));
+  EXPECT_FALSE(isValidDateTimeQuery("2026112825"));
+  EXPECT_FALSE(isValidDateTimeQuery("202611"));
+  EXPECT_FALSE(isValidDateTimeQuery("-"));
+}
+
+TEST(AttributeMatch, DispatchesEachRuleToItsMatcher) {
+  EXPECT_TRUE(matchByRule(Rule::kText, "A*", "ABC"));
+  EXPECT_FALSE(matchByRule(Rule::kText, "abc", "ABC"));
+  EXPECT_TRUE(matchByRule(Rule::kPersonName, "abc", "ABC^D"));
+  EXPECT_TRUE(matchByRule(Rule::kUidList, "1.2\\1.3", "1.3"));
+  EXPECT_TRUE(matchByRule(Rule::kDate, "20261101-", "20261128"));
+  EXPECT_TRUE(matchByRule(Rule::kTime, "09", "093000"));
+  EXPECT_TRUE(matchByRule(Rule::kDateTime, "20261128", "20261128093000"));
+  EXPECT_FALSE(matchByRule(Rule::kDate, "20261101", "20261128"));
+}
+
+TEST(AttributeMatch, ChecksQuerySyntaxByRule) {
+  EXPECT_FALSE(isValidQuery(Rule::kDate, "01.11.2026"));
+  EXPECT_FALSE(isValidQuery(Rule::kTime, "25"));
+  EXPECT_FALSE(isValidQuery(Rule::kDateTime, "2026"));
+  EXPECT_TRUE(isValidQuery(Rule::kUidList, "1.2.3\\1.2.4"));
+  EXPECT_TRUE(isValidQuery(Rule::kUidList, "*"));
+  EXPECT_FALSE(isValidQuery(Rule::kUidList, "1.2.*"));
+  EXPECT_FALSE(isValidQuery(Rule::kUidList, "1.2.3\\x"));
+  EXPECT_TRUE(isValidQuery(Rule::kText, "anything*?"));
+}
+
+TEST(AttributeMatch, SurvivesHostilePatterns) {
   const std::string pattern(200, '*');
   EXPECT_TRUE(matchText(pattern + "X", std::string(5000, 'A') + "X"));
   EXPECT_FALSE(matchText("*A*A*A*A*A*A*A*A*A*B", std::string(5000, 'A')));
 }
 
 }  // namespace
-}  // namespace gateway::mwl::match
+}  // namespace gateway::match

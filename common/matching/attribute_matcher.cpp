@@ -1,4 +1,4 @@
-#include "services/mwl/worklist_matcher.h"
+#include "common/matching/attribute_matcher.h"
 
 #include <algorithm>
 #include <cwctype>
@@ -6,10 +6,10 @@
 #include <optional>
 #include <vector>
 
+#include "common/dicom_values/value_checks.h"
 #include "common/text/utf8.h"
-#include "services/mwl/worklist_validation.h"
 
-namespace gateway::mwl::match {
+namespace gateway::match {
 namespace {
 
 std::string_view trimSpaces(std::string_view s) {
@@ -196,20 +196,53 @@ bool matchUidList(std::string_view query, std::string_view value) {
   }
 }
 
+bool matchAnyValue(std::string_view query, const std::vector<std::string>& values) {
+  if (isUniversal(query)) return true;
+  std::size_t start = 0;
+  for (;;) {
+    const auto end = query.find('\\', start);
+    const auto one = query.substr(start, end == std::string_view::npos ? query.npos : end - start);
+    for (const auto& value : values) {
+      if (matchText(one, value)) return true;
+    }
+    if (end == std::string_view::npos) return false;
+    start = end + 1;
+  }
+}
+
 bool isValidDateQuery(std::string_view query) {
   if (isUniversal(query)) return true;
   const Range r = splitRange(trimSpaces(query));
   if (r.is_range && r.low.empty() && r.high.empty()) return false;
-  return (r.low.empty() || isValidDate(std::string(r.low))) &&
-         (r.high.empty() || isValidDate(std::string(r.high)));
+  return (r.low.empty() || dicom_values::isValidDate(r.low)) &&
+         (r.high.empty() || dicom_values::isValidDate(r.high));
 }
 
 bool isValidTimeQuery(std::string_view query) {
   if (isUniversal(query)) return true;
   const Range r = splitRange(trimSpaces(query));
   if (r.is_range && r.low.empty() && r.high.empty()) return false;
-  return (r.low.empty() || isValidTime(std::string(r.low))) &&
-         (r.high.empty() || isValidTime(std::string(r.high)));
+  return (r.low.empty() || dicom_values::isValidTime(r.low)) &&
+         (r.high.empty() || dicom_values::isValidTime(r.high));
+}
+
+namespace {
+
+// One bound of a DT range: a date, then optionally a time of any precision (no UTC offset:
+// the index holds no time zones to compare it with).
+bool isValidDateTimeBound(std::string_view bound) {
+  if (bound.size() < 8 || !dicom_values::isValidDate(bound.substr(0, 8))) return false;
+  return bound.size() == 8 || dicom_values::isValidTime(bound.substr(8));
+}
+
+}  // namespace
+
+bool isValidDateTimeQuery(std::string_view query) {
+  if (isUniversal(query)) return true;
+  const Range r = splitRange(trimSpaces(query));
+  if (r.is_range && r.low.empty() && r.high.empty()) return false;
+  return (r.low.empty() || isValidDateTimeBound(r.low)) &&
+         (r.high.empty() || isValidDateTimeBound(r.high));
 }
 
 bool matchDate(std::string_view query, std::string_view value) {
@@ -271,4 +304,49 @@ bool matchDateAndTime(std::string_view date_query, std::string_view time_query,
   return inRange(item, low, high);
 }
 
-}  // namespace gateway::mwl::match
+bool matchByRule(Rule rule, std::string_view query, std::string_view value) {
+  switch (rule) {
+    case Rule::kText:
+      return matchText(query, value);
+    case Rule::kPersonName:
+      return matchPersonName(query, value);
+    case Rule::kUidList:
+      return matchUidList(query, value);
+    case Rule::kDate:
+      return matchDate(query, value);
+    case Rule::kTime:
+      return matchTime(query, value);
+    case Rule::kDateTime:
+      return matchDateTime(query, value);
+  }
+  return false;
+}
+
+bool isValidQuery(Rule rule, std::string_view query) {
+  switch (rule) {
+    case Rule::kDate:
+      return isValidDateQuery(query);
+    case Rule::kTime:
+      return isValidTimeQuery(query);
+    case Rule::kDateTime:
+      return isValidDateTimeQuery(query);
+    case Rule::kUidList: {
+      if (isUniversal(query)) return true;
+      std::size_t start = 0;
+      for (;;) {
+        const auto end = query.find('\\', start);
+        const auto uid = trimSpaces(
+            query.substr(start, end == std::string_view::npos ? query.npos : end - start));
+        if (!dicom_values::isValidUid(uid)) return false;
+        if (end == std::string_view::npos) return true;
+        start = end + 1;
+      }
+    }
+    case Rule::kText:
+    case Rule::kPersonName:
+      break;
+  }
+  return true;
+}
+
+}  // namespace gateway::match
