@@ -20,6 +20,7 @@
 #include "common/dicom/connection_admission.h"
 #include "common/dicom/dimse_session.h"
 #include "common/dicom/providers.h"
+#include "common/dicom/service_observer.h"
 #include "common/dicom/tcp_listener.h"
 #include "common/logging/rate_limited_log.h"
 
@@ -48,6 +49,9 @@ struct ServerOptions {
   std::uint16_t port = 0;  // 0: an ephemeral port (tests)
   config::NetworkSettings network;
   DatasetLimits limits;  // what a peer may make us hold (max sizes, nesting depth)
+  // Told of every association and answered request (service_observer.h); null: nobody.
+  // Must outlive the server.
+  ServiceObserver* observer = nullptr;
 };
 
 // The limits of every kind of dataset, from the configuration.
@@ -93,6 +97,7 @@ class DicomServer {
   void runAssociation(T_ASC_Association* assoc, const AssociationContext& context, int socket);
   void forgetSocket(int fd);
   void releaseAddress(const std::string& address);
+  void reportRefused(const AssociationContext& context, const std::string& reason) const;
 
   ServerOptions options_;
   DicomService& service_;

@@ -9,7 +9,8 @@ constexpr const char* kColumns =
     "sop_instance_uid, storage_path, file_size, storage_hash, patient_id, patient_name, "
     "accession_number, source_aet, status, created_at, sop_class_uid, study_instance_uid, "
     "series_instance_uid, transfer_syntax_uid, modality, study_date, series_number, "
-    "instance_number, image_laterality, view_position, worklist_accession, flags";
+    "instance_number, image_laterality, view_position, worklist_accession, flags, view_code, "
+    "view_modifiers";
 
 std::string text(SQLite::Statement& s, int column) {
   return s.isColumnNull(column) ? std::string() : s.getColumn(column).getString();
@@ -39,6 +40,8 @@ StoredInstance rowFrom(SQLite::Statement& s) {
   r.metadata.view_position = text(s, 19);
   r.worklist_accession = text(s, 20);
   r.flags = text(s, 21);
+  r.metadata.view_code = text(s, 22);
+  r.metadata.view_modifiers = text(s, 23);
   return r;
 }
 
@@ -81,8 +84,9 @@ void InstanceIndex::upsert(const StoredInstance& r) {
       "storage_hash, patient_id, patient_name, accession_number, source_aet, "
       "status, sop_class_uid, study_instance_uid, series_instance_uid, "
       "transfer_syntax_uid, modality, study_date, series_number, "
-      "instance_number, image_laterality, view_position, worklist_accession, flags) "
-      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+      "instance_number, image_laterality, view_position, worklist_accession, flags, "
+      "view_code, view_modifiers) "
+      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
       "ON CONFLICT(sop_instance_uid) DO UPDATE SET "
       "storage_path=excluded.storage_path, file_size=excluded.file_size, "
       "storage_hash=excluded.storage_hash, patient_id=excluded.patient_id, "
@@ -99,6 +103,7 @@ void InstanceIndex::upsert(const StoredInstance& r) {
       "image_laterality=excluded.image_laterality, "
       "view_position=excluded.view_position, "
       "worklist_accession=excluded.worklist_accession, flags=excluded.flags, "
+      "view_code=excluded.view_code, view_modifiers=excluded.view_modifiers, "
       "updated_at=CURRENT_TIMESTAMP");
   const auto& m = r.metadata;
   s.bind(1, m.sop_instance_uid);
@@ -122,6 +127,8 @@ void InstanceIndex::upsert(const StoredInstance& r) {
   bindText(s, 19, m.view_position);
   bindText(s, 20, r.worklist_accession);
   bindText(s, 21, r.flags);
+  bindText(s, 22, m.view_code);
+  bindText(s, 23, m.view_modifiers);
   s.exec();
   transaction.commit();
 }
@@ -185,6 +192,59 @@ std::vector<QuarantinedInstance> InstanceIndex::quarantined() {
     rows.push_back(std::move(r));
   }
   return rows;
+}
+
+std::vector<StoredInstance> InstanceIndex::findMany(const std::string& where,
+                                                    const std::vector<std::string>& keys) {
+  std::lock_guard lock(mutex_);
+  SQLite::Statement s(*db_, std::string("SELECT ") + kColumns + " FROM stored_instances " + where);
+  for (std::size_t i = 0; i < keys.size(); ++i) s.bind(static_cast<int>(i + 1), keys[i]);
+  std::vector<StoredInstance> rows;
+  while (s.executeStep()) rows.push_back(rowFrom(s));
+  return rows;
+}
+
+std::vector<StoredInstance> InstanceIndex::findByAccession(const std::string& accession) {
+  return findMany(
+      "WHERE accession_number = ? ORDER BY created_at, CAST(instance_number AS INTEGER)",
+      {accession});
+}
+
+std::vector<StoredInstance> InstanceIndex::findByStudy(const std::string& study_instance_uid) {
+  return findMany(
+      "WHERE study_instance_uid = ? ORDER BY created_at, CAST(instance_number AS INTEGER)",
+      {study_instance_uid});
+}
+
+std::vector<StoredInstance> InstanceIndex::storedBetween(const std::string& from_utc,
+                                                         const std::string& to_utc) {
+  return findMany("WHERE created_at >= ? AND created_at < ? ORDER BY created_at", {from_utc, to_utc});
+}
+
+std::vector<StoredInstance> InstanceIndex::unlinkedBetween(const std::string& from_utc,
+                                                           const std::string& to_utc) {
+  return findMany(
+      "WHERE worklist_accession IS NULL AND created_at >= ? AND created_at < ? "
+      "ORDER BY created_at",
+      {from_utc, to_utc});
+}
+
+std::int64_t InstanceIndex::storedBytes() {
+  std::lock_guard lock(mutex_);
+  return db_->execAndGet("SELECT COALESCE(SUM(file_size), 0) FROM stored_instances").getInt64();
+}
+
+void InstanceIndex::proveWritable(const std::string& writer) {
+  std::lock_guard lock(mutex_);
+  auto transaction = db::beginImmediate(*db_);
+  SQLite::Statement s(*db_,
+                      "INSERT INTO health_probe (id, written_at, writer) "
+                      "VALUES (1, strftime('%Y-%m-%d %H:%M:%f', 'now'), ?) "
+                      "ON CONFLICT(id) DO UPDATE SET written_at = excluded.written_at, "
+                      "writer = excluded.writer");
+  s.bind(1, writer);
+  s.exec();
+  transaction.commit();
 }
 
 void InstanceIndex::forEach(const std::function<void(const StoredInstance&)>& visit) {

@@ -15,6 +15,28 @@ std::string textOf(DcmItem& item, const DcmTagKey& tag) {
   return std::string(value.c_str());
 }
 
+// The view as coded (PS3.3 C.8.11.7, CID 4014 and 4015): the first View Code Sequence item as
+// SCHEME:VALUE, and the meanings of its modifiers ("implant displaced", ...).
+void readViewCode(DcmItem& dataset, InstanceMetadata& m) {
+  DcmItem* view = nullptr;
+  if (dataset.findAndGetSequenceItem(DCM_ViewCodeSequence, view, 0).bad() || view == nullptr) {
+    return;
+  }
+  const std::string scheme = textOf(*view, DCM_CodingSchemeDesignator);
+  const std::string value = textOf(*view, DCM_CodeValue);
+  if (!value.empty()) m.view_code = scheme + ":" + value;
+  for (signed long i = 0;; ++i) {
+    DcmItem* modifier = nullptr;
+    if (view->findAndGetSequenceItem(DCM_ViewModifierCodeSequence, modifier, i).bad() ||
+        modifier == nullptr) {
+      break;
+    }
+    std::string meaning = textOf(*modifier, DCM_CodeMeaning);
+    if (meaning.empty()) meaning = textOf(*modifier, DCM_CodeValue);
+    if (!meaning.empty()) m.view_modifiers += (m.view_modifiers.empty() ? "" : "|") + meaning;
+  }
+}
+
 }  // namespace
 
 MetadataResult readInstanceMetadata(const std::filesystem::path& file) {
@@ -44,7 +66,9 @@ MetadataResult readInstanceMetadata(const std::filesystem::path& file) {
   m.series_number = textOf(dataset, DCM_SeriesNumber);
   m.instance_number = textOf(dataset, DCM_InstanceNumber);
   m.image_laterality = textOf(dataset, DCM_ImageLaterality);
+  if (m.image_laterality.empty()) m.image_laterality = textOf(dataset, DCM_Laterality);
   m.view_position = textOf(dataset, DCM_ViewPosition);
+  readViewCode(dataset, m);
   m.has_pixel_data = dataset.tagExists(DCM_PixelData);
   m.has_rows = dataset.tagExistsWithValue(DCM_Rows);
   m.has_columns = dataset.tagExistsWithValue(DCM_Columns);

@@ -23,6 +23,8 @@ struct InstanceMetadata {
   std::string instance_number;
   std::string image_laterality;
   std::string view_position;
+  std::string view_code;       // View Code Sequence, first item: SCHEME:VALUE ("SCT:399162004")
+  std::string view_modifiers;  // its View Modifier Code Sequence: code meanings, '|'-separated
   // What receive validation needs to know about the image module.
   bool has_pixel_data = false;
   bool has_rows = false;

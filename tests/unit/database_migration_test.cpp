@@ -105,7 +105,7 @@ TEST(WorklistSchema, RefusesAWorklistFromANewerRelease) {
   { mwl::WorklistStore store(dir / "worklist.db"); }
   {
     SQLite::Database db((dir / "worklist.db").string(), SQLite::OPEN_READWRITE);
-    db.exec("PRAGMA user_version=3");
+    db.exec("PRAGMA user_version=" + std::to_string(mwl::mwlMigrations().size() + 1));
   }
   EXPECT_THROW(mwl::WorklistStore(dir / "worklist.db"), std::runtime_error);
 }
