@@ -5,7 +5,8 @@
 namespace gateway::mwl {
 
 MwlService::MwlService(const config::GatewayConfig& config,
-                       std::optional<std::uint16_t> port_override)
+                       std::optional<std::uint16_t> port_override,
+                       dicom::ServiceObserver* service_observer)
     : store_(std::make_unique<WorklistStore>(config.mwl.db_path)),
       lifecycle_(std::make_unique<WorklistLifecycle>(*store_)),
       mpps_(std::make_unique<MppsProcessor>(*store_, *lifecycle_)),
@@ -17,6 +18,7 @@ MwlService::MwlService(const config::GatewayConfig& config,
   options.port = port_override.value_or(config.mwl.port);
   options.network = config.network;
   options.limits = dicom::datasetLimits(config);
+  options.observer = service_observer;
   server_ = std::make_unique<dicom::DicomServer>(options, *scp_, *logging::mwl());
 }
 

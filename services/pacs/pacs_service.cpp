@@ -5,7 +5,8 @@
 namespace gateway::pacs {
 
 PacsService::PacsService(const config::GatewayConfig& config,
-                         std::optional<std::uint16_t> port_override, InstanceObserver* observer)
+                         std::optional<std::uint16_t> port_override, InstanceObserver* observer,
+                         dicom::ServiceObserver* service_observer)
     : config_(config),
       store_(config.pacs.storage_path),
       index_(std::make_unique<InstanceIndex>(config.pacs.db_path)),
@@ -20,6 +21,7 @@ PacsService::PacsService(const config::GatewayConfig& config,
   options.port = port_override.value_or(config.pacs.port);
   options.network = config.network;
   options.limits = dicom::datasetLimits(config);
+  options.observer = service_observer;
   server_ = std::make_unique<dicom::DicomServer>(options, *scp_, *logging::pacs());
 }
 

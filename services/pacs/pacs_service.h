@@ -23,7 +23,8 @@ class PacsService {
   // ephemeral port (tests); otherwise config.pacs.port.
   explicit PacsService(const config::GatewayConfig& config,
                        std::optional<std::uint16_t> port_override = std::nullopt,
-                       InstanceObserver* observer = nullptr);
+                       InstanceObserver* observer = nullptr,
+                       dicom::ServiceObserver* service_observer = nullptr);
   ~PacsService();
 
   void start();  // binds and starts serving; throws if the port cannot be bound

@@ -186,6 +186,22 @@ void servicesSection(const StatusReport& report, std::string& out) {
     }
     out += "</tbody></table>";
   }
+  // A health check's or the container's own C-ECHO is the last association of a service
+  // most of the time; the modalities' own last contact is here.
+  out += "<h2>Remote AEs</h2>";
+  if (snapshot.peers.empty()) {
+    out += "<p class=\"muted\">None since start.</p>";
+  } else {
+    out +=
+        "<table><thead><tr><th>Calling AE</th><th>Last association</th><th>Service</th>"
+        "<th>Peer</th><th>Outcome</th></tr></thead><tbody>";
+    for (const auto& p : snapshot.peers) {
+      out += "<tr class=\"peer\"><td>" + htmlEscaped(p.calling_aet) + "</td><td>" +
+             htmlEscaped(localIso(p.at)) + "</td><td>" + htmlEscaped(p.service) + "</td><td>" +
+             htmlEscaped(p.peer_address) + "</td><td>" + htmlEscaped(p.outcome) + "</td></tr>";
+    }
+    out += "</tbody></table>";
+  }
   out += "</section>";
 }
 
