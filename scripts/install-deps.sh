@@ -12,11 +12,17 @@ packages=(
   nlohmann-json3-dev
   libcli11-dev
   libgtest-dev
-  libboost-thread-dev zlib1g-dev
+  libboost-thread-dev libboost-dev zlib1g-dev
   libssl-dev
   python3
-  dicom3tools  # dciodvfy: tests check that the emulator's images are valid IODs
+  tzdata  # GATEWAY_TIMEZONE names an IANA zone; the DST tests use Europe/London
 )
+# Needed by the tests only (never in the runtime image).
+test_packages=(
+  dicom3tools  # dciodvfy: tests check that the emulator's images are valid IODs
+  chromium     # headless: the status page's end-to-end test and scripts/screenshot.sh
+)
+packages+=("${test_packages[@]}")
 if [[ "${1:-}" == "--fuzz" ]]; then
   # libFuzzer and the sanitizer runtimes for clang (make fuzz).
   packages+=(clang libclang-rt-14-dev libfuzzer-14-dev)
