@@ -162,10 +162,18 @@ TEST(CommandRegistry, EachCommandTakesExactlyTheSettingsItReads) {
   EXPECT_EQ(settings("worklist reset"),
             (std::set<std::string>{"--mwl-db-path", "--mwl-backup-dir", "--mwl-backup-keep",
                                    "--log-level"}));
-  EXPECT_EQ(settings("healthcheck"),
+  EXPECT_EQ(settings("emulate"),
             (std::set<std::string>{"--pacs-aet", "--pacs-port", "--mwl-aet", "--mwl-port",
                                    "--dimse-timeout", "--log-level"}));
-  EXPECT_EQ(settings("emulate"), settings("healthcheck"));
+  // healthcheck --json also writes in both databases, reads the storage's free space and
+  // asks the running process over HTTP; status reads what the page shows.
+  const std::set<std::string> window = {
+      "--pacs-aet",    "--pacs-port",   "--mwl-aet",          "--mwl-port",
+      "--dimse-timeout", "--log-level", "--pacs-db-path",     "--mwl-db-path",
+      "--pacs-storage-path", "--http-port", "--http-bind",   "--api-token-file",
+      "--http-open-reads",   "--timezone"};
+  EXPECT_EQ(settings("healthcheck"), window);
+  EXPECT_EQ(settings("status"), window);
   EXPECT_TRUE(settings("version").empty());
   EXPECT_TRUE(settings("help").empty());
 }

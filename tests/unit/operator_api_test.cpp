@@ -5,6 +5,7 @@
 
 #include "common/json/json_writer.h"
 #include "services/mwl/worklist_lifecycle.h"
+#include "services/window/site_time.h"
 #include "tests/support/temp_dir.h"
 
 namespace gateway::window {

@@ -74,7 +74,7 @@ TEST(StatusPage, EscapesEveryValueSoNothingBecomesMarkup) {
 
 TEST(StatusPage, MasksPatientsAsInitialsAndTheLastThreeOfTheId) {
   const std::string html = renderStatusPage(hostileReport(), "n");
-  EXPECT_NE(html.find("&lt;.&lt;. *&lt;"), std::string::npos);  // initials of the names
+  EXPECT_NE(html.find("&lt;.&lt;. *pt&gt;"), std::string::npos);  // initials, last 3 of the ID
   EXPECT_NE(html.find("J.D."), std::string::npos);                // DOE^JANE, no ID
   EXPECT_EQ(html.find("DOE"), std::string::npos);
   EXPECT_EQ(html.find("alert(1)"), std::string::npos);
