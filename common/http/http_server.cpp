@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <atomic>
 #include <cctype>
 #include <boost/asio/executor_work_guard.hpp>
@@ -28,6 +29,9 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
+
+constexpr std::chrono::seconds kLinger{3};
+constexpr std::size_t kMaxDrainBytes = 64ULL << 20;
 
 HttpResponse errorResponse(int status, const std::string& message) {
   json::Json body = json::Json::object();
@@ -99,12 +103,9 @@ class Session : public std::enable_shared_from_this<Session> {
       return close();
     }
     if (ec == beast::error::timeout) {
-      // A request that began and did not finish in time gets 408; an idle keep-alive
-      // connection is simply closed.
-      if (parser_->got_some()) {
-        refused("request_timeout", "request not received in time");
-        return respond(errorResponse(408, "request not received in time"), true);
-      }
+      // Beast's stream has closed the socket already: a client that did not send its whole
+      // request in time (or stayed idle) is cut off without an answer.
+      if (parser_->got_some()) refused("request_timeout", "request not received in time");
       return close();
     }
     if (ec == bhttp::error::body_limit) {
@@ -195,11 +196,34 @@ class Session : public std::enable_shared_from_this<Session> {
     message->body() = std::move(response.body);
     message->prepare_payload();
     stream_.expires_after(server_->options.write_timeout);
-    bhttp::async_write(stream_, *message,
-                       [self = shared_from_this(), message](beast::error_code ec, std::size_t) {
-                         if (ec || !message->keep_alive()) return self->close();
-                         self->readRequest();
-                       });
+    bhttp::async_write(
+        stream_, *message,
+        [self = shared_from_this(), message, close_after](beast::error_code ec, std::size_t) {
+          if (ec) return self->close();
+          // A client refused for what it sent may still be sending it.
+          if (close_after) return self->lingerThenClose();
+          if (!message->keep_alive()) return self->close();
+          self->readRequest();
+        });
+  }
+
+  // After refusing a request that may still be arriving (a body too large), read and drop
+  // what the client keeps sending for a little while before closing: closing with unread
+  // data would reset the connection, and the client might never read our answer.
+  void lingerThenClose() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.expires_after(kLinger);
+    drain();
+  }
+
+  void drain() {
+    stream_.async_read_some(asio::buffer(discard_), [self = shared_from_this()](
+                                                        beast::error_code ec, std::size_t n) {
+      self->drained_ += n;
+      if (ec || self->drained_ > kMaxDrainBytes) return self->close();
+      self->drain();
+    });
   }
 
   void refused(const std::string& kind, const std::string& why) {
@@ -220,6 +244,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::string peer_;
   bool keep_alive_ = false;
+  std::array<char, 16384> discard_{};
+  std::size_t drained_ = 0;
 };
 
 }  // namespace

@@ -63,6 +63,7 @@ std::string exchange(std::uint16_t port, const std::string& bytes,
   const int fd = connectTo(port);
   if (fd < 0) return "connect failed";
   sendAll(fd, bytes);
+  ::shutdown(fd, SHUT_WR);  // all sent: the server need not linger for more
   std::string reply = readAll(fd, limit);
   ::close(fd);
   return reply;
@@ -135,7 +136,7 @@ TEST_F(HttpServerTest, RefusesOversizedHeadersWith431) {
 }
 
 TEST_F(HttpServerTest, RefusesMalformedRequestsWith400) {
-  for (const std::string garbage :
+  for (const std::string& garbage :
        {std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11),
         std::string("GET / HTTP/9.9\r\n\r\n"), std::string("GET /x HTTP/1.1\r\nBad Header\r\n\r\n"),
         std::string("GET not-a-path HTTP/1.1\r\nHost: x\r\n\r\n"),
@@ -155,7 +156,8 @@ TEST_F(HttpServerTest, CutsOffASlowClientAfterTheRequestDeadline) {
   const std::string reply = readAll(fd, std::chrono::seconds(5));
   const auto waited = Clock::now() - started;
   ::close(fd);
-  EXPECT_EQ(reply.rfind("HTTP/1.1 408", 0), 0u) << reply;
+  EXPECT_EQ(reply, "");  // cut off: the deadline closed the connection
+  EXPECT_GE(waited, std::chrono::milliseconds(400));
   EXPECT_LT(waited, std::chrono::seconds(3));
   // A silent connection is closed without a word.
   const int idle = connectTo(server_->port());
