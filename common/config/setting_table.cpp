@@ -111,7 +111,8 @@ Error setTimezone(std::string& field, const std::string& value) {
     return std::nullopt;
   }
   const char* dir = std::getenv("TZDIR");
-  const std::filesystem::path zoneinfo = dir != nullptr && *dir != '\0' ? dir : "/usr/share/zoneinfo";
+  const std::filesystem::path zoneinfo =
+      dir != nullptr && *dir != '\0' ? dir : "/usr/share/zoneinfo";
   std::error_code ec;
   if (!std::filesystem::is_regular_file(zoneinfo / t, ec)) {
     return "'" + t + "' is not a time zone known in " + zoneinfo.string() + " (tzdata)";

@@ -85,8 +85,7 @@ void DimseSession::report(const DimseCommand& command, std::uint16_t status,
   AnsweredRequest answered;
   answered.command_field = command.command_field;
   answered.status = status;
-  answered.duration =
-      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+  answered.duration = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
   answered.bytes = bytes;
   answered.answers = answers;
   answered.comment = comment;

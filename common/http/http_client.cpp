@@ -39,29 +39,30 @@ ClientResponse httpRequest(const std::string& host, std::uint16_t port, const st
     if (result.error.empty()) result.error = std::string(phase) + ": " + ec.message();
   };
   stream.expires_after(timeout);
-  resolver.async_resolve(host, std::to_string(port), [&](beast::error_code ec,
-                                                         tcp::resolver::results_type endpoints) {
-    if (ec) return fail("resolve", ec);
-    stream.async_connect(endpoints, [&](beast::error_code ec2, const tcp::endpoint&) {
-      if (ec2) return fail("connect", ec2);
-      bhttp::async_write(stream, request, [&](beast::error_code ec3, std::size_t) {
-        if (ec3) return fail("send", ec3);
-        bhttp::async_read(stream, buffer, *parser, [&](beast::error_code ec4, std::size_t) {
-          if (ec4) return fail("receive", ec4);
-          auto& response = parser->get();
-          result.status = static_cast<int>(response.result_int());
-          for (const auto& field : response) {
-            std::string name(field.name_string());
-            for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            result.headers[name] = std::string(field.value());
-          }
-          result.body = std::move(response.body());
-          beast::error_code ignored;
-          stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  resolver.async_resolve(
+      host, std::to_string(port), [&](beast::error_code ec, tcp::resolver::results_type endpoints) {
+        if (ec) return fail("resolve", ec);
+        stream.async_connect(endpoints, [&](beast::error_code ec2, const tcp::endpoint&) {
+          if (ec2) return fail("connect", ec2);
+          bhttp::async_write(stream, request, [&](beast::error_code ec3, std::size_t) {
+            if (ec3) return fail("send", ec3);
+            bhttp::async_read(stream, buffer, *parser, [&](beast::error_code ec4, std::size_t) {
+              if (ec4) return fail("receive", ec4);
+              auto& response = parser->get();
+              result.status = static_cast<int>(response.result_int());
+              for (const auto& field : response) {
+                std::string name(field.name_string());
+                for (char& c : name)
+                  c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+                result.headers[name] = std::string(field.value());
+              }
+              result.body = std::move(response.body());
+              beast::error_code ignored;
+              stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+            });
+          });
         });
       });
-    });
-  });
   io.run();
   if (!result.error.empty()) result.status = 0;
   return result;

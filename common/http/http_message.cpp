@@ -126,8 +126,8 @@ bool parseTarget(std::string_view target, std::string& path,
     if (pair.empty()) continue;
     const std::size_t eq = pair.find('=');
     const auto name = percentDecode(pair.substr(0, eq), true);
-    const auto value =
-        percentDecode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), true);
+    const auto value = percentDecode(
+        eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), true);
     if (!name || !value) return false;
     query[*name] = *value;
   }

@@ -12,10 +12,10 @@
 namespace gateway::http {
 
 struct HttpRequest {
-  std::string method;  // "GET", "POST", ...
-  std::string target;  // as sent: "/api/worklist?date=20261203"
-  std::string path;    // percent-decoded, without the query: "/api/worklist"
-  std::map<std::string, std::string> query;    // decoded; a name given twice keeps the last
+  std::string method;                        // "GET", "POST", ...
+  std::string target;                        // as sent: "/api/worklist?date=20261203"
+  std::string path;                          // percent-decoded, without the query: "/api/worklist"
+  std::map<std::string, std::string> query;  // decoded; a name given twice keeps the last
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;
   std::string peer_address;

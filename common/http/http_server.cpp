@@ -4,7 +4,6 @@
 
 #include <array>
 #include <atomic>
-#include <cctype>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -12,6 +11,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cctype>
 #include <optional>
 #include <stdexcept>
 #include <thread>
@@ -91,10 +91,9 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(static_cast<std::uint32_t>(server_->options.max_header_bytes));
     parser_->body_limit(server_->options.max_body_bytes);
     stream_.expires_after(server_->options.request_timeout);
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                        self->onRead(ec);
-                      });
+    bhttp::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onRead(ec); });
   }
 
   void onRead(beast::error_code ec) {
@@ -110,17 +109,17 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     if (ec == bhttp::error::body_limit) {
       refused("body_limit", "request body too large");
-      return respond(errorResponse(413, "request body larger than " +
-                                            std::to_string(server_->options.max_body_bytes) +
-                                            " bytes"),
-                     true);
+      return respond(
+          errorResponse(413, "request body larger than " +
+                                 std::to_string(server_->options.max_body_bytes) + " bytes"),
+          true);
     }
     if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow) {
       refused("header_limit", "request headers too large");
-      return respond(errorResponse(431, "request line and headers larger than " +
-                                            std::to_string(server_->options.max_header_bytes) +
-                                            " bytes"),
-                     true);
+      return respond(
+          errorResponse(431, "request line and headers larger than " +
+                                 std::to_string(server_->options.max_header_bytes) + " bytes"),
+          true);
     }
     if (ec) {
       if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() ||
@@ -218,12 +217,12 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void drain() {
-    stream_.async_read_some(asio::buffer(discard_), [self = shared_from_this()](
-                                                        beast::error_code ec, std::size_t n) {
-      self->drained_ += n;
-      if (ec || self->drained_ > kMaxDrainBytes) return self->close();
-      self->drain();
-    });
+    stream_.async_read_some(asio::buffer(discard_),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                              self->drained_ += n;
+                              if (ec || self->drained_ > kMaxDrainBytes) return self->close();
+                              self->drain();
+                            });
   }
 
   void refused(const std::string& kind, const std::string& why) {
@@ -266,9 +265,8 @@ void HttpServer::Impl::doAccept() {
       beast::error_code ignored;
       const auto peer = socket.remote_endpoint(ignored);
       self->refusals.event(spdlog::level::warn, "connections|" + peer.address().to_string(),
-                           "connection refused service=" + self->options.name +
-                               " peer=" + peer.address().to_string() +
-                               " reason=\"too many connections\"");
+                           "connection refused service=" + self->options.name + " peer=" +
+                               peer.address().to_string() + " reason=\"too many connections\"");
       socket.close(ignored);
     } else {
       ++self->connections;

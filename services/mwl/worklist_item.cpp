@@ -12,7 +12,8 @@ std::optional<std::string> parseWorklistStatus(const std::string& text) {
   std::transform(value.begin(), value.end(), value.begin(), [](unsigned char c) {
     return c == '_' || c == '-' ? ' ' : static_cast<char>(std::toupper(c));
   });
-  if (value != kScheduled && value != kInProgress && value != kCompleted && value != kDiscontinued) {
+  if (value != kScheduled && value != kInProgress && value != kCompleted &&
+      value != kDiscontinued) {
     return std::nullopt;
   }
   return value;

@@ -43,8 +43,8 @@ struct WorklistItem {
   std::string status = kScheduled;
   std::string source_message_id;
   std::string mpps_instance_uid;  // the MPPS that performs this step, once one is linked
-  std::string created_at;  // set by the database
-  std::string updated_at;  // set by the database
+  std::string created_at;         // set by the database
+  std::string updated_at;         // set by the database
 };
 
 // A status as a person or a URL writes it ("in-progress", "In_Progress", "completed") in its

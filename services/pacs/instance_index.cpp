@@ -218,7 +218,8 @@ std::vector<StoredInstance> InstanceIndex::findByStudy(const std::string& study_
 
 std::vector<StoredInstance> InstanceIndex::storedBetween(const std::string& from_utc,
                                                          const std::string& to_utc) {
-  return findMany("WHERE created_at >= ? AND created_at < ? ORDER BY created_at", {from_utc, to_utc});
+  return findMany("WHERE created_at >= ? AND created_at < ? ORDER BY created_at",
+                  {from_utc, to_utc});
 }
 
 std::vector<StoredInstance> InstanceIndex::unlinkedBetween(const std::string& from_utc,

@@ -56,10 +56,10 @@ CommandDeclaration healthcheckCommand() {
       "last association per AE; each failed check names its phase.\n";
   command.footer = "Exit 0 when all answer (all pass), else 1 and one line saying which failed.\n";
   // The exchanges' own timeout is --timeout; the DIMSE timeout bounds each socket read.
-  command.settings = {"pacs.aet",      "pacs.port",    "mwl.aet",     "mwl.port",
-                      "network.dimse_timeout",         "pacs.db_path", "mwl.db_path",
-                      "pacs.storage_path",             "http.",        "timezone",
-                      "log_level"};
+  command.settings = {
+      "pacs.aet",     "pacs.port",   "mwl.aet",           "mwl.port", "network.dimse_timeout",
+      "pacs.db_path", "mwl.db_path", "pacs.storage_path", "http.",    "timezone",
+      "log_level"};
   command.declare = [](CLI::App& app, CommandLine& command_line) {
     HealthcheckOptions& options = command_line.healthcheck;
     addValueOption(app, "--host", "HOST", "where the gateway runs (default 127.0.0.1)",
@@ -68,8 +68,7 @@ CommandDeclaration healthcheckCommand() {
                    integerInto(options.timeout_seconds, 1, 300));
     addValueOption(app, "--calling-aet", "AE", "our AE title (default HEALTHCHECK)",
                    aeTitleInto(options.calling_aet));
-    addSwitch(app, "--json", "print the structured health report as one JSON object",
-              options.json);
+    addSwitch(app, "--json", "print the structured health report as one JSON object", options.json);
   };
   command.run = runWith(runHealthcheck, &CommandLine::healthcheck);
   return command;

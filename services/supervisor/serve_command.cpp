@@ -67,8 +67,8 @@ int runServe(const config::GatewayConfig& config) {
   std::vector<std::unique_ptr<process::InstanceLock>> locks;
   try {
     locks.push_back(std::make_unique<process::InstanceLock>(
-        config.pacs.storage_path / ".gateway.lock", "this storage (" +
-                                                        config.pacs.storage_path.string() + ")"));
+        config.pacs.storage_path / ".gateway.lock",
+        "this storage (" + config.pacs.storage_path.string() + ")"));
     for (const auto& db : {config.pacs.db_path, config.mwl.db_path}) {
       locks.push_back(std::make_unique<process::InstanceLock>(
           db.string() + ".lock", "this database (" + db.string() + ")"));
@@ -90,8 +90,8 @@ int runServe(const config::GatewayConfig& config) {
   try {
     mwl_service = std::make_unique<mwl::MwlService>(config, std::nullopt, &metrics);
     worklist_link = std::make_unique<WorklistLink>(mwl_service->lifecycle());
-    pacs_service = std::make_unique<pacs::PacsService>(config, std::nullopt, worklist_link.get(),
-                                                       &metrics);
+    pacs_service =
+        std::make_unique<pacs::PacsService>(config, std::nullopt, worklist_link.get(), &metrics);
     if (config.http.port != 0) {
       operator_window = std::make_unique<window::OperatorWindow>(
           config,

@@ -95,8 +95,8 @@ void printText(const json::Json& status, const json::Json& health) {
                 << today.value("mpps", 0) << " MPPS";
       const auto& last = s["last_association"];
       if (last.is_object()) {
-        std::cout << "; last association " << text(last, "at") << " "
-                  << text(last, "calling_aet") << " " << text(last, "outcome");
+        std::cout << "; last association " << text(last, "at") << " " << text(last, "calling_aet")
+                  << " " << text(last, "outcome");
       }
       std::cout << "\n";
     }
@@ -112,8 +112,8 @@ void printText(const json::Json& status, const json::Json& health) {
   const auto& storage = status["storage"];
   const auto& disk = storage["disk"];
   std::cout << "Storage: " << bytes(storage.value("store_bytes", std::uint64_t{0}))
-            << " of images; disk " << bytes(disk.value("free_bytes", std::uint64_t{0}))
-            << " free (" << disk.value("free_percent", 0.0) << "% free)\n";
+            << " of images; disk " << bytes(disk.value("free_bytes", std::uint64_t{0})) << " free ("
+            << disk.value("free_percent", 0.0) << "% free)\n";
   std::cout << "Health: " << (health.value("ok", false) ? "healthy" : "UNHEALTHY") << " (version "
             << text(health, "version") << ", up " << health.value("uptime_s", 0) << " s)";
   for (const auto& check : health["checks"]) {
@@ -124,7 +124,8 @@ void printText(const json::Json& status, const json::Json& health) {
 }
 
 int runStatus(const config::GatewayConfig& config, const StatusOptions& options) {
-  const std::string date = options.date.empty() ? window::localDate(std::time(nullptr)) : options.date;
+  const std::string date =
+      options.date.empty() ? window::localDate(std::time(nullptr)) : options.date;
   const auto timeout = std::chrono::seconds(options.timeout_seconds);
   // The running process has everything the page shows (its services' counters too); ask it
   // first, and read the databases only when it cannot be asked.
@@ -183,9 +184,10 @@ CommandDeclaration statusCommand() {
       "(GATEWAY_HTTP_PORT); when it cannot be, the databases are read instead (then\n"
       "without the services' counters).\n";
   command.footer = "Exit 0 when the report was printed, 1 when it could not be made.\n";
-  command.settings = {"pacs.aet",      "pacs.port",    "mwl.aet",  "mwl.port",
-                      "network.dimse_timeout",         "pacs.db_path", "mwl.db_path",
-                      "pacs.storage_path",             "http.",    "timezone", "log_level"};
+  command.settings = {
+      "pacs.aet",     "pacs.port",   "mwl.aet",           "mwl.port", "network.dimse_timeout",
+      "pacs.db_path", "mwl.db_path", "pacs.storage_path", "http.",    "timezone",
+      "log_level"};
   command.declare = [](CLI::App& app, CommandLine& command_line) {
     StatusOptions& options = command_line.status;
     addValueOption(app, "--date", "YYYYMMDD", "the day to show (default today, local time)",

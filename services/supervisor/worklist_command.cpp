@@ -205,7 +205,8 @@ ValueHandler statusesInto(std::vector<std::string>& statuses) {
       const std::string given = value.substr(start, end - start);
       const std::optional<std::string> parsed = mwl::parseWorklistStatus(given);
       start = end + 1;
-      if (!parsed) return "'" + given + "' is not SCHEDULED, IN PROGRESS, COMPLETED or DISCONTINUED";
+      if (!parsed)
+        return "'" + given + "' is not SCHEDULED, IN PROGRESS, COMPLETED or DISCONTINUED";
       const std::string& status = *parsed;
       if (std::find(statuses.begin(), statuses.end(), status) == statuses.end()) {
         statuses.push_back(status);

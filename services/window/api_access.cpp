@@ -52,8 +52,7 @@ std::string loadApiToken(const std::filesystem::path& file) {
   const std::string token = text::trim(bytes.str());
   if (token.empty()) throw std::runtime_error("API token file " + file.string() + " is empty");
   if (token.size() < 16) {
-    throw std::runtime_error("API token in " + file.string() +
-                             " is shorter than 16 characters");
+    throw std::runtime_error("API token in " + file.string() + " is shorter than 16 characters");
   }
   for (const char c : token) {
     if (static_cast<unsigned char>(c) <= ' ' || static_cast<unsigned char>(c) >= 0x7f) {

@@ -46,18 +46,18 @@ std::vector<HealthCheck> trafficChecks(const config::GatewayConfig& config,
   auto where = [&host](const std::string& aet, std::uint16_t port) {
     return aet + "@" + host + ":" + std::to_string(port);
   };
-  const auto pacs =
-      dicom::sendEcho(host, config.pacs.port, options.calling_aet, config.pacs.aet, options.timeout);
-  checks.push_back({"pacs-echo", pacs.ok, "C-ECHO",
-                    pacs.ok ? milliseconds(pacs.milliseconds)
-                            : "pacs C-ECHO to " + where(config.pacs.aet, config.pacs.port) + ": " +
-                                  pacs.error});
+  const auto pacs = dicom::sendEcho(host, config.pacs.port, options.calling_aet, config.pacs.aet,
+                                    options.timeout);
+  checks.push_back(
+      {"pacs-echo", pacs.ok, "C-ECHO",
+       pacs.ok ? milliseconds(pacs.milliseconds)
+               : "pacs C-ECHO to " + where(config.pacs.aet, config.pacs.port) + ": " + pacs.error});
   const auto mwl =
       dicom::sendEcho(host, config.mwl.port, options.calling_aet, config.mwl.aet, options.timeout);
-  checks.push_back({"mwl-echo", mwl.ok, "C-ECHO",
-                    mwl.ok ? milliseconds(mwl.milliseconds)
-                           : "mwl C-ECHO to " + where(config.mwl.aet, config.mwl.port) + ": " +
-                                 mwl.error});
+  checks.push_back(
+      {"mwl-echo", mwl.ok, "C-ECHO",
+       mwl.ok ? milliseconds(mwl.milliseconds)
+              : "mwl C-ECHO to " + where(config.mwl.aet, config.mwl.port) + ": " + mwl.error});
   if (!mwl.ok) return checks;
   DcmDataset query;
   query.putAndInsertString(DCM_PatientName, "");

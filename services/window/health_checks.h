@@ -16,7 +16,7 @@ namespace gateway::window {
 // One check of a health report: what, whether it passed, in which phase it failed, and
 // what it measured or why it failed ("12ms"; "pacs C-ECHO to SCREENING_PACS@...: refused").
 struct HealthCheck {
-  std::string name;   // "pacs-echo", "mwl-find", "pacs-db-write", "disk", ...
+  std::string name;  // "pacs-echo", "mwl-find", "pacs-db-write", "disk", ...
   bool ok = false;
   std::string phase;  // "C-ECHO", "C-FIND", "database write", "disk", "HTTP"
   std::string detail;

@@ -33,7 +33,8 @@ HttpResponse denied(ApiAccess::Verdict verdict) {
     case ApiAccess::Verdict::kWrongToken:
       return jsonError(403, "the token is not the API token", "Authorization");
     case ApiAccess::Verdict::kWritesOff:
-      return jsonError(403, "the write API is off: no API token is configured (GATEWAY_API_TOKEN_FILE)");
+      return jsonError(403,
+                       "the write API is off: no API token is configured (GATEWAY_API_TOKEN_FILE)");
     case ApiAccess::Verdict::kGranted:
       break;
   }
@@ -139,9 +140,9 @@ HttpResponse OperatorApi::route(const HttpRequest& request) {
   }
 
   const bool known = path == "/" || path == "/metrics" || path == "/api/status" ||
-                     path == "/api/health" || path == "/api/process" ||
-                     path == "/api/worklist" || path.rfind(kItem, 0) == 0 ||
-                     path == "/api/instances" || path.rfind("/thumbnail/", 0) == 0;
+                     path == "/api/health" || path == "/api/process" || path == "/api/worklist" ||
+                     path.rfind(kItem, 0) == 0 || path == "/api/instances" ||
+                     path.rfind("/thumbnail/", 0) == 0;
   if (!known) return jsonError(404, "no such page or API: " + path);
   if (auto refused = onlyGet()) return *refused;
   const auto verdict = parts_.access.read(request);
@@ -195,13 +196,16 @@ HttpResponse OperatorApi::metrics() {
   text +=
       "# HELP gateway_disk_free_bytes Bytes free for the gateway on the storage's file system.\n"
       "# TYPE gateway_disk_free_bytes gauge\n"
-      "gateway_disk_free_bytes " + std::to_string(disk.free_bytes) + "\n" +
+      "gateway_disk_free_bytes " +
+      std::to_string(disk.free_bytes) + "\n" +
       "# HELP gateway_disk_total_bytes Size of the storage's file system.\n"
       "# TYPE gateway_disk_total_bytes gauge\n"
-      "gateway_disk_total_bytes " + std::to_string(disk.total_bytes) + "\n" +
+      "gateway_disk_total_bytes " +
+      std::to_string(disk.total_bytes) + "\n" +
       "# HELP gateway_build_info The running version.\n"
       "# TYPE gateway_build_info gauge\n"
-      "gateway_build_info{version=\"" + parts_.version + "\"} 1\n" +
+      "gateway_build_info{version=\"" +
+      parts_.version + "\"} 1\n" +
       "# HELP gateway_http_responses_total HTTP responses of the operator's window, by status.\n"
       "# TYPE gateway_http_responses_total counter\n";
   {
@@ -254,7 +258,8 @@ HttpResponse OperatorApi::listWorklist(const HttpRequest& request, bool unmasked
       start = end + 1;
       const auto status = mwl::parseWorklistStatus(word);
       if (!status) {
-        return jsonError(400, "'" + word + "' is not SCHEDULED, IN PROGRESS, COMPLETED or DISCONTINUED",
+        return jsonError(400,
+                         "'" + word + "' is not SCHEDULED, IN PROGRESS, COMPLETED or DISCONTINUED",
                          "status");
       }
       statuses.push_back(*status);
@@ -398,8 +403,8 @@ HttpResponse OperatorApi::instances(const HttpRequest& request, bool unmasked) {
 HttpResponse OperatorApi::thumbnail(const std::string& uid) {
   HttpResponse r;
   r.content_type = "image/png";
-  const auto row = dicom_values::isValidUid(uid) ? parts_.status.index().findByUid(uid)
-                                                 : std::nullopt;
+  const auto row =
+      dicom_values::isValidUid(uid) ? parts_.status.index().findByUid(uid) : std::nullopt;
   if (!row) {
     // The <img> shows the placeholder either way; the status says there is no such object.
     r.status = 404;

@@ -54,9 +54,10 @@ void OperatorWindow::start() {
             config_.http.bind_address, server_->port(), access_.writesEnabled() ? "on" : "off",
             access_.readsNeedToken() ? "yes" : "no");
   if (access_.readsNeedToken() && !access_.writesEnabled()) {
-    log->warn("the HTTP server is bound to {} (not loopback) without a token: every request "
-              "will be refused (set GATEWAY_API_TOKEN_FILE or GATEWAY_HTTP_OPEN_READS)",
-              config_.http.bind_address);
+    log->warn(
+        "the HTTP server is bound to {} (not loopback) without a token: every request "
+        "will be refused (set GATEWAY_API_TOKEN_FILE or GATEWAY_HTTP_OPEN_READS)",
+        config_.http.bind_address);
   }
 }
 

@@ -31,9 +31,9 @@ std::optional<json::Json> askRunningGateway(const config::GatewayConfig& config,
     }
   }
   const std::string where = httpHostFor(config, host);
-  const auto response = http::httpRequest(where, config.http.port, "GET", target, {}, headers,
-                                          std::chrono::duration_cast<std::chrono::milliseconds>(
-                                              timeout));
+  const auto response =
+      http::httpRequest(where, config.http.port, "GET", target, {}, headers,
+                        std::chrono::duration_cast<std::chrono::milliseconds>(timeout));
   const std::string url = "http://" + where + ":" + std::to_string(config.http.port) + target;
   if (!response.answered()) {
     error = "GET " + url + ": " + response.error;
@@ -78,8 +78,8 @@ HealthReport healthFromOutside(const config::GatewayConfig& config, const Traffi
 
   const auto started = std::chrono::steady_clock::now();
   std::string error;
-  const auto process = askRunningGateway(config, traffic.host, "/api/process", traffic.timeout,
-                                         error);
+  const auto process =
+      askRunningGateway(config, traffic.host, "/api/process", traffic.timeout, error);
   if (!process) {
     report.checks.push_back({"http-api", false, "HTTP", error});
     return report;

@@ -240,14 +240,14 @@ std::string ServiceMetrics::prometheusText() const {
     std::uint64_t cumulative = 0;
     for (std::size_t i = 0; i < kBuckets.size(); ++i) {
       cumulative += h.buckets[i];
-      out += "gateway_request_duration_seconds_bucket{" + labels + ",le=\"" +
-             number(kBuckets[i]) + "\"} " + std::to_string(cumulative) + "\n";
+      out += "gateway_request_duration_seconds_bucket{" + labels + ",le=\"" + number(kBuckets[i]) +
+             "\"} " + std::to_string(cumulative) + "\n";
     }
     out += "gateway_request_duration_seconds_bucket{" + labels + ",le=\"+Inf\"} " +
            std::to_string(h.count) + "\n";
     out += "gateway_request_duration_seconds_sum{" + labels + "} " + number(h.sum) + "\n";
-    out += "gateway_request_duration_seconds_count{" + labels + "} " + std::to_string(h.count) +
-           "\n";
+    out +=
+        "gateway_request_duration_seconds_count{" + labels + "} " + std::to_string(h.count) + "\n";
   }
   header("gateway_start_time_seconds", "gauge", "When the process started (Unix time).");
   out += "gateway_start_time_seconds " + std::to_string(started_) + "\n";

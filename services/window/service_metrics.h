@@ -61,8 +61,8 @@ struct ServiceState {
 struct MetricsSnapshot {
   std::time_t started = 0;
   std::vector<ServiceState> services;
-  std::vector<FailureEvent> failures;    // newest first, at most kFailuresKept
-  std::vector<AssociationEvent> peers;   // the last association of each calling AE, newest first
+  std::vector<FailureEvent> failures;   // newest first, at most kFailuresKept
+  std::vector<AssociationEvent> peers;  // the last association of each calling AE, newest first
 };
 
 // The operator's window's view of DICOM traffic, fed by the edge as it happens

@@ -92,7 +92,8 @@ std::string localIsoFromUtc(const std::string& utc) {
 std::string scheduledDisplay(const std::string& date, const std::string& time) {
   std::string out;
   if (date.size() == 8) out = date.substr(0, 4) + "-" + date.substr(4, 2) + "-" + date.substr(6, 2);
-  if (time.size() >= 4) out += (out.empty() ? "" : " ") + time.substr(0, 2) + ":" + time.substr(2, 2);
+  if (time.size() >= 4)
+    out += (out.empty() ? "" : " ") + time.substr(0, 2) + ":" + time.substr(2, 2);
   return out;
 }
 

@@ -130,9 +130,10 @@ json::Json storageJson(const StorageState& storage) {
   out["store_bytes"] = storage.store_bytes;
   out["disk"] = diskJson(storage.disk);
   out["used_percent"] =
-      storage.disk.known ? static_cast<double>(static_cast<long long>(
-                               (100.0 - storage.disk.free_percent) * 10)) / 10
-                         : 0.0;
+      storage.disk.known
+          ? static_cast<double>(static_cast<long long>((100.0 - storage.disk.free_percent) * 10)) /
+                10
+          : 0.0;
   out["forwarding"] = json::Json::array();  // no forwarding destinations yet
   return out;
 }

@@ -82,8 +82,7 @@ void worklistSection(const StatusReport& report, std::string& out) {
     out += "<tr class=\"item" + std::string(row.incomplete() ? " incomplete" : "") +
            "\" data-accession=\"" + htmlEscaped(item.accession_number) + "\" data-status=\"" +
            htmlEscaped(item.status) + "\">";
-    out += "<td class=\"time\">" + htmlEscaped(scheduledDisplay("", item.scheduled_time)) +
-           "</td>";
+    out += "<td class=\"time\">" + htmlEscaped(scheduledDisplay("", item.scheduled_time)) + "</td>";
     out += "<td class=\"patient\">" +
            htmlEscaped(logging::maskPatient(item.patient_name, item.patient_id)) + "</td>";
     out += "<td class=\"accession\">" + htmlEscaped(item.accession_number) + "</td>";
@@ -91,12 +90,12 @@ void worklistSection(const StatusReport& report, std::string& out) {
            (row.incomplete() ? " &ndash; views missing" : "") + "</td>";
     for (const char* view : kStandardViews) {
       const int count = row.views.standard.at(view);
-      out += std::string("<td class=\"view ") + (count > 0 ? "present" : "missing") +
-             "\" data-view=\"" + view + "\" title=\"" + view +
-             (count > 0 ? " received" : " missing") + "\">" +
-             (count > 0 ? (count > 1 ? std::to_string(count) + "&times;" : "&#10003;")
-                        : "&#10007;") +
-             "</td>";
+      out +=
+          std::string("<td class=\"view ") + (count > 0 ? "present" : "missing") +
+          "\" data-view=\"" + view + "\" title=\"" + view + (count > 0 ? " received" : " missing") +
+          "\">" +
+          (count > 0 ? (count > 1 ? std::to_string(count) + "&times;" : "&#10003;") : "&#10007;") +
+          "</td>";
     }
     out += "<td class=\"extra\">";
     bool first = true;
@@ -117,9 +116,9 @@ void worklistSection(const StatusReport& report, std::string& out) {
 
 void unlinkedSection(const StatusReport& report, std::string& out) {
   out += "<section id=\"unlinked\"><h2>Images not linked to an appointment";
-  out += report.unlinked.empty() ? "</h2><p class=\"muted\">None.</p></section>"
-                                 : " <span class=\"bad\">(" +
-                                       std::to_string(report.unlinked.size()) + ")</span></h2>";
+  out += report.unlinked.empty()
+             ? "</h2><p class=\"muted\">None.</p></section>"
+             : " <span class=\"bad\">(" + std::to_string(report.unlinked.size()) + ")</span></h2>";
   if (report.unlinked.empty()) return;
   out +=
       "<table><thead><tr><th>Stored</th><th>Patient</th><th>Accession</th><th>From AE</th>"
@@ -160,9 +159,9 @@ void servicesSection(const StatusReport& report, std::string& out) {
     if (s.last_association) {
       const auto& a = *s.last_association;
       out += htmlEscaped(shortTime(localIso(a.at))) + " " +
-             htmlEscaped(a.calling_aet.empty() ? a.peer_address : a.calling_aet) + " <span class=\"" +
-             (a.outcome == "released" ? "ok" : "bad") + "\">" + htmlEscaped(a.outcome) +
-             "</span>";
+             htmlEscaped(a.calling_aet.empty() ? a.peer_address : a.calling_aet) +
+             " <span class=\"" + (a.outcome == "released" ? "ok" : "bad") + "\">" +
+             htmlEscaped(a.outcome) + "</span>";
     } else {
       out += "<span class=\"muted\">none yet</span>";
     }
@@ -181,8 +180,8 @@ void servicesSection(const StatusReport& report, std::string& out) {
     for (const auto& f : snapshot.failures) {
       out += "<tr class=\"failure\"><td>" + htmlEscaped(localIso(f.at)) + "</td><td>" +
              htmlEscaped(f.service) + "</td><td>" + htmlEscaped(f.phase) + "</td><td>" +
-             htmlEscaped(f.calling_aet) + "</td><td>" + htmlEscaped(f.peer_address) +
-             "</td><td>" + htmlEscaped(f.reason) + "</td></tr>";
+             htmlEscaped(f.calling_aet) + "</td><td>" + htmlEscaped(f.peer_address) + "</td><td>" +
+             htmlEscaped(f.reason) + "</td></tr>";
     }
     out += "</tbody></table>";
   }
@@ -214,11 +213,13 @@ void storageSection(const StatusReport& report, std::string& out) {
     const double used = 100.0 - disk.free_percent;
     char percent[16];
     std::snprintf(percent, sizeof(percent), "%.1f", used);
-    out += "<p>Images stored: " + bytesText(report.storage.store_bytes) + ". Disk: " +
-           bytesText(disk.total_bytes - disk.free_bytes) + " used, " + bytesText(disk.free_bytes) +
-           " free (<span class=\"" + (disk.free_percent < 10 ? "bad" : "ok") + "\">" + percent +
+    out += "<p>Images stored: " + bytesText(report.storage.store_bytes) +
+           ". Disk: " + bytesText(disk.total_bytes - disk.free_bytes) + " used, " +
+           bytesText(disk.free_bytes) + " free (<span class=\"" +
+           (disk.free_percent < 10 ? "bad" : "ok") + "\">" + percent +
            "% used</span>) <meter min=\"0\" max=\"100\" low=\"80\" high=\"90\" optimum=\"0\" "
-           "value=\"" + percent + "\"></meter></p>";
+           "value=\"" +
+           percent + "\"></meter></p>";
   }
   out += "<p class=\"muted\">Forwarding: none configured.</p></section>";
 }
@@ -226,8 +227,9 @@ void storageSection(const StatusReport& report, std::string& out) {
 }  // namespace
 
 std::string pagePolicy(const std::string& nonce) {
-  return "default-src 'none'; img-src 'self'; style-src 'nonce-" + nonce +
-         "'; script-src 'nonce-" + nonce + "'; base-uri 'none'; form-action 'none'; "
+  return "default-src 'none'; img-src 'self'; style-src 'nonce-" + nonce + "'; script-src 'nonce-" +
+         nonce +
+         "'; base-uri 'none'; form-action 'none'; "
          "frame-ancestors 'none'";
 }
 
@@ -238,9 +240,8 @@ std::string renderStatusPage(const StatusReport& report, const std::string& nonc
       "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
       "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
       "<meta http-equiv=\"refresh\" content=\"" +
-      std::to_string(refresh_seconds) +
-      "\"><title>Screening Gateway</title><style nonce=\"" + n + "\">" + kStyle +
-      "</style></head><body><header><h1>Screening Gateway</h1>";
+      std::to_string(refresh_seconds) + "\"><title>Screening Gateway</title><style nonce=\"" + n +
+      "\">" + kStyle + "</style></head><body><header><h1>Screening Gateway</h1>";
   const std::string date = report.date;
   out += "<nav><a href=\"/?date=" + htmlEscaped(previousDate(date)) + "\">&larr; " +
          htmlEscaped(dateText(previousDate(date))) + "</a> &middot; <a href=\"/\">today</a>" +

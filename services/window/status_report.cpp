@@ -6,9 +6,7 @@
 
 namespace gateway::window {
 
-bool WorklistRow::incomplete() const {
-  return item.status == mwl::kCompleted && !views.complete();
-}
+bool WorklistRow::incomplete() const { return item.status == mwl::kCompleted && !views.complete(); }
 
 StatusSource::StatusSource(mwl::WorklistStore& worklist, pacs::InstanceIndex& index,
                            std::filesystem::path storage_path, const ServiceMetrics* metrics)

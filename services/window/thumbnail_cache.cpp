@@ -24,10 +24,9 @@ std::optional<std::string> readFile(const std::filesystem::path& file) {
 void writeAtomically(const std::filesystem::path& file, const std::string& bytes) {
   std::error_code ec;
   std::filesystem::create_directories(file.parent_path(), ec);
-  const auto tmp = file.parent_path() / (file.filename().string() + "." +
-                                         std::to_string(::getpid()) + "." +
-                                         std::to_string(reinterpret_cast<std::uintptr_t>(&bytes)) +
-                                         ".tmp");
+  const auto tmp =
+      file.parent_path() / (file.filename().string() + "." + std::to_string(::getpid()) + "." +
+                            std::to_string(reinterpret_cast<std::uintptr_t>(&bytes)) + ".tmp");
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
@@ -49,8 +48,7 @@ std::filesystem::path thumbnailDirFor(const std::filesystem::path& storage_path)
 }
 
 ThumbnailCache::ThumbnailCache(std::filesystem::path storage_root, std::filesystem::path cache_dir,
-                               unsigned max_px, int max_concurrent,
-                               std::chrono::milliseconds wait)
+                               unsigned max_px, int max_concurrent, std::chrono::milliseconds wait)
     : storage_root_(std::move(storage_root)),
       cache_dir_(std::move(cache_dir)),
       max_px_(max_px),
@@ -83,10 +81,11 @@ int ThumbnailCache::renders() const {
 ThumbnailCache::Result ThumbnailCache::get(const pacs::StoredInstance& instance) {
   Result result;
   const std::string& hash = instance.storage_hash;
-  const bool named = hash.size() >= 16 && hash.find_first_not_of("0123456789abcdef") == std::string::npos;
-  const auto cached = named ? cache_dir_ / hash.substr(0, 2) /
-                                  (hash + "-" + std::to_string(max_px_) + ".png")
-                            : std::filesystem::path();
+  const bool named =
+      hash.size() >= 16 && hash.find_first_not_of("0123456789abcdef") == std::string::npos;
+  const auto cached =
+      named ? cache_dir_ / hash.substr(0, 2) / (hash + "-" + std::to_string(max_px_) + ".png")
+            : std::filesystem::path();
   if (named) {
     if (auto bytes = readFile(cached)) {
       result.png = std::move(*bytes);

@@ -3,9 +3,10 @@
 #include <dcmtk/dcmdata/dcdatset.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcrledrg.h>
-#include <dcmtk/dcmimage/diregist.h>
-#include <dcmtk/dcmimage/dipipng.h>
 #include <dcmtk/dcmimgle/dcmimage.h>
+// The PNG plugin and the colour registration need DicomImage declared first.
+#include <dcmtk/dcmimage/dipipng.h>
+#include <dcmtk/dcmimage/diregist.h>
 #include <dcmtk/dcmjpeg/djdecode.h>
 #include <dcmtk/dcmjpls/djdecode.h>
 
@@ -73,8 +74,8 @@ std::optional<std::string> renderThumbnail(const std::filesystem::path& file, un
   try {
     // Partial access: only the first frame's pixels are read (a tomosynthesis object may
     // hold gigabytes of them).
-    DicomImage image(file.c_str(), CIF_UsePartialAccessToPixelData | CIF_DecompressCompletePixelData,
-                     0, 1);
+    DicomImage image(file.c_str(),
+                     CIF_UsePartialAccessToPixelData | CIF_DecompressCompletePixelData, 0, 1);
     return renderImage(image, max_px);
   } catch (...) {  // DCMTK's image code does not throw, but a bad_alloc may
     return std::nullopt;

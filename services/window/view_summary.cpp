@@ -21,9 +21,9 @@ std::string trimmed(const std::string& text) {
 // View Position.
 std::string viewFromCode(const std::string& code) {
   static const std::map<std::string, std::string> kCodes = {
-      {"SCT:399162004", "CC"},  {"SRT:R-10242", "CC"},   {"SCT:399368009", "MLO"},
-      {"SRT:R-10226", "MLO"},   {"SCT:399260004", "ML"}, {"SRT:R-10224", "ML"},
-      {"SCT:399352003", "LM"},  {"SRT:R-10228", "LM"},
+      {"SCT:399162004", "CC"}, {"SRT:R-10242", "CC"},   {"SCT:399368009", "MLO"},
+      {"SRT:R-10226", "MLO"},  {"SCT:399260004", "ML"}, {"SRT:R-10224", "ML"},
+      {"SCT:399352003", "LM"}, {"SRT:R-10228", "LM"},
   };
   const auto it = kCodes.find(code);
   return it == kCodes.end() ? std::string() : it->second;

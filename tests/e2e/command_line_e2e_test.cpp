@@ -132,11 +132,10 @@ TEST_F(CommandLineE2e, EveryCommandRefusesAnOptionItDoesNotTake) {
 }
 
 TEST_F(CommandLineE2e, EveryHelpIsGeneratedAndExitsZero) {
-  const std::vector<std::string> topics = {"serve",         "verify-storage",  "healthcheck",
-                                           "status",
-                                           "worklist",      "worklist add",    "worklist import",
-                                           "worklist list", "worklist remove", "worklist reset",
-                                           "emulate",       "version",         "help"};
+  const std::vector<std::string> topics = {
+      "serve",        "verify-storage",  "healthcheck",   "status",          "worklist",
+      "worklist add", "worklist import", "worklist list", "worklist remove", "worklist reset",
+      "emulate",      "version",         "help"};
   for (const auto& topic : topics) {
     std::vector<std::string> args;
     std::istringstream words(topic);

@@ -1,19 +1,19 @@
 // The operator's window of the built binary: `serve` with its HTTP server, the emulator and
 // DICOM clients as traffic, the page and the API read over HTTP, and headless Chromium.
+#include <arpa/inet.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
-#include <arpa/inet.h>
 #include <csignal>
 #include <fstream>
 #include <map>
-#include <netinet/in.h>
-#include <poll.h>
+#include <nlohmann/json.hpp>
 #include <regex>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "common/dicom/find_client.h"
 #include "common/dicom/mpps_client.h"
@@ -108,12 +108,27 @@ class WindowE2e : public ::testing::Test {
 
   void add(const std::string& accession, const std::string& name, const std::string& date,
            const std::string& time, const std::string& description = "Screening") {
-    const auto [code, out] =
-        runGateway({"worklist", "add", "--accession-number", accession, "--patient-id",
-                    "PID-" + accession, "--patient-name", name, "--patient-birth-date", "19700101",
-                    "--scheduled-date", date, "--scheduled-time", time, "--modality", "MG",
-                    "--scheduled-station-aet", "MAMMO1", "--study-description", description},
-                   env_);
+    const auto [code, out] = runGateway({"worklist",
+                                         "add",
+                                         "--accession-number",
+                                         accession,
+                                         "--patient-id",
+                                         "PID-" + accession,
+                                         "--patient-name",
+                                         name,
+                                         "--patient-birth-date",
+                                         "19700101",
+                                         "--scheduled-date",
+                                         date,
+                                         "--scheduled-time",
+                                         time,
+                                         "--modality",
+                                         "MG",
+                                         "--scheduled-station-aet",
+                                         "MAMMO1",
+                                         "--study-description",
+                                         description},
+                                        env_);
     ASSERT_EQ(code, 0) << out;
   }
 
@@ -163,9 +178,9 @@ class WindowE2e : public ::testing::Test {
     query.findOrCreateSequenceItem(DCM_ScheduledProcedureStepSequence, step, -2);
     step->putAndInsertString(DCM_ScheduledProcedureStepStartDate, date_.c_str());
     step->putAndInsertString(DCM_Modality, "MG");
-    const auto result = dicom::sendFind("127.0.0.1", mwl_port_, "MG_E2E", "MWL_SCP",
-                                        UID_FINDModalityWorklistInformationModel, query,
-                                        std::chrono::seconds(10));
+    const auto result =
+        dicom::sendFind("127.0.0.1", mwl_port_, "MG_E2E", "MWL_SCP",
+                        UID_FINDModalityWorklistInformationModel, query, std::chrono::seconds(10));
     EXPECT_TRUE(result.ok) << result.error;
     return result.matches.size();
   }
@@ -192,7 +207,8 @@ TEST_F(WindowE2e, FourViewsShowTheItemCompletedAndTheCountersMove) {
   EXPECT_EQ(item["views"], Json::parse(R"({"LCC":1,"LMLO":1,"RCC":1,"RMLO":1})"));
   EXPECT_EQ(item["missing_views"], Json::array());
   ASSERT_EQ(item["images"].size(), 4u);
-  EXPECT_EQ(item["images"][0]["sop_class_uid"], UID_DigitalMammographyXRayImageStorageForPresentation);
+  EXPECT_EQ(item["images"][0]["sop_class_uid"],
+            UID_DigitalMammographyXRayImageStorageForPresentation);
   EXPECT_EQ(item["patient_name"], "J.S.");  // masked without the token
 
   const Json listed = getJson("/api/worklist?date=" + date_ + "&status=completed");
@@ -201,8 +217,9 @@ TEST_F(WindowE2e, FourViewsShowTheItemCompletedAndTheCountersMove) {
 
   const auto page = request("GET", "/");
   ASSERT_EQ(page.status, 200);
-  EXPECT_NE(page.body.find("<tr class=\"item\" data-accession=\"E2E-4V\" data-status=\"COMPLETED\">"),
-            std::string::npos)
+  EXPECT_NE(
+      page.body.find("<tr class=\"item\" data-accession=\"E2E-4V\" data-status=\"COMPLETED\">"),
+      std::string::npos)
       << page.body;
   EXPECT_EQ(count(page.body, "class=\"view present\""), 4u);
   EXPECT_EQ(page.body.find("class=\"item incomplete\""), std::string::npos);
@@ -214,8 +231,10 @@ TEST_F(WindowE2e, FourViewsShowTheItemCompletedAndTheCountersMove) {
   EXPECT_EQ(after.at("gateway_objects_stored_total{service=\"pacs\"}"), 4);
   EXPECT_GT(after.at("gateway_stored_bytes_total{service=\"pacs\"}"), 4 * 256 * 320 * 2);
   EXPECT_GE(after.at("gateway_associations_total{service=\"pacs\",outcome=\"released\"}"), 1);
-  EXPECT_GE(after.at("gateway_dimse_responses_total{service=\"mwl\",command=\"N-SET\",status=\"0x0000\"}"),
-            1);
+  EXPECT_GE(
+      after.at(
+          "gateway_dimse_responses_total{service=\"mwl\",command=\"N-SET\",status=\"0x0000\"}"),
+      1);
   EXPECT_GE(after.at("gateway_request_duration_seconds_count{service=\"mwl\",command=\"C-FIND\"}"),
             1);
   EXPECT_GT(after.at("gateway_disk_free_bytes"), 0);
@@ -248,8 +267,8 @@ TEST_F(WindowE2e, AMissingViewIsHighlightedAndAnUnknownAccessionIsListedAsNotLin
   const Json status = getJson("/api/status");
   std::vector<std::string> unlinked;
   for (const auto& image : status["unlinked"]) unlinked.push_back(image["sop_instance_uid"]);
-  EXPECT_EQ(unlinked, (std::vector<std::string>{stray[0].sop_instance_uid,
-                                                anonymous[1].sop_instance_uid}));
+  EXPECT_EQ(unlinked,
+            (std::vector<std::string>{stray[0].sop_instance_uid, anonymous[1].sop_instance_uid}));
   EXPECT_EQ(status["unlinked"][0]["source_aet"], "MG_E2E");
   const auto page2 = request("GET", "/").body;
   EXPECT_NE(page2.find("<tr class=\"unlinked\" data-uid=\"" + stray[0].sop_instance_uid + "\">"),
@@ -348,11 +367,19 @@ TEST_F(WindowE2e, HeadlessChromiumRendersThePageEscapedWithItsThumbnails) {
   ASSERT_EQ(code, 0) << out;
 
   const std::string url = "http://127.0.0.1:" + std::to_string(http_port_) + "/";
-  const std::vector<std::string> common = {
-      chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-      "--no-first-run", "--disable-background-networking", "--disable-component-update",
-      "--disable-sync", "--disable-dev-shm-usage", "--user-data-dir=" + (dir_ / "chrome").string(),
-      "--window-size=1280,900", "--virtual-time-budget=10000"};
+  const std::vector<std::string> common = {chromium,
+                                           "--headless",
+                                           "--no-sandbox",
+                                           "--disable-gpu",
+                                           "--disable-quic",
+                                           "--no-first-run",
+                                           "--disable-background-networking",
+                                           "--disable-component-update",
+                                           "--disable-sync",
+                                           "--disable-dev-shm-usage",
+                                           "--user-data-dir=" + (dir_ / "chrome").string(),
+                                           "--window-size=1280,900",
+                                           "--virtual-time-budget=10000"};
   auto dump_args = common;
   dump_args.push_back("--dump-dom");
   dump_args.push_back(url);
@@ -400,14 +427,20 @@ TEST_F(WindowE2e, DstDaysShowTheirItemsOnTheRightDayAndTime) {
   env_.emplace_back("GATEWAY_TIMEZONE", "Europe/London");
   auto gateway = serve();
   // The last Sundays of March and October 2027, and their neighbours' late and early items.
-  for (const auto& [accession, date, time] : std::vector<std::tuple<std::string, std::string, std::string>>{
-           {"DST-M0", "20270327", "2330"}, {"DST-M1", "20270328", "0030"},
-           {"DST-M2", "20270328", "2330"}, {"DST-M3", "20270329", "0030"},
-           {"DST-O0", "20271030", "2330"}, {"DST-O1", "20271031", "0030"},
-           {"DST-O2", "20271031", "2330"}, {"DST-O3", "20271101", "0030"}}) {
+  for (const auto& [accession, date, time] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"DST-M0", "20270327", "2330"},
+           {"DST-M1", "20270328", "0030"},
+           {"DST-M2", "20270328", "2330"},
+           {"DST-M3", "20270329", "0030"},
+           {"DST-O0", "20271030", "2330"},
+           {"DST-O1", "20271031", "0030"},
+           {"DST-O2", "20271031", "2330"},
+           {"DST-O3", "20271101", "0030"}}) {
     add(accession, "DOE^JANE", date, time);
   }
-  for (const auto& [date, first, second] : std::vector<std::tuple<std::string, std::string, std::string>>{
+  for (const auto& [date, first, second] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
            {"20270328", "DST-M1", "DST-M2"}, {"20271031", "DST-O1", "DST-O2"}}) {
     const Json items = getJson("/api/worklist?date=" + date);
     ASSERT_EQ(items.size(), 2u) << items.dump();

@@ -40,7 +40,8 @@ std::string readAll(int fd, std::chrono::milliseconds limit) {
   char buffer[4096];
   while (Clock::now() < deadline) {
     pollfd p{fd, POLLIN, 0};
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (::poll(&p, 1, static_cast<int>(std::max<long long>(1, left.count()))) <= 0) continue;
     const ssize_t n = ::recv(fd, buffer, sizeof(buffer), 0);
     if (n <= 0) break;
@@ -90,8 +91,8 @@ class HttpServerTest : public ::testing::Test {
             --slow_running_;
           }
           if (request.path == "/throw") throw std::runtime_error("boom");
-          return HttpResponse::text(200, request.method + " " + request.path + " " +
-                                             std::to_string(request.body.size()));
+          return HttpResponse::text(
+              200, request.method + " " + request.path + " " + std::to_string(request.body.size()));
         },
         *logging::http());
     server_->bind();
@@ -100,8 +101,8 @@ class HttpServerTest : public ::testing::Test {
   ~HttpServerTest() override { server_->stop(); }
 
   bool stillServes() {
-    const auto response = httpRequest("127.0.0.1", server_->port(), "GET", "/ok", {}, {},
-                                      std::chrono::seconds(5));
+    const auto response =
+        httpRequest("127.0.0.1", server_->port(), "GET", "/ok", {}, {}, std::chrono::seconds(5));
     return response.answered() && response.status == 200 && response.body == "GET /ok 0";
   }
 
@@ -120,8 +121,8 @@ TEST_F(HttpServerTest, AnswersAndKeepsTheConnectionAlive) {
 }
 
 TEST_F(HttpServerTest, RefusesAnOversizedBodyWith413) {
-  const std::string request = "POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n" +
-                              std::string(8192, 'a');
+  const std::string request =
+      "POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n" + std::string(8192, 'a');
   const std::string reply = exchange(server_->port(), request);
   EXPECT_EQ(reply.rfind("HTTP/1.1 413", 0), 0u) << reply;
   EXPECT_TRUE(stillServes());
@@ -202,12 +203,12 @@ TEST_F(HttpServerTest, AnswersAHandlersExceptionWith500) {
 
 TEST(HttpServerBind, FailsLoudlyWhenThePortIsTaken) {
   HttpServerOptions options;
-  HttpServer first(options, [](const HttpRequest&) { return HttpResponse::text(200, ""); },
-                   *logging::http());
+  HttpServer first(
+      options, [](const HttpRequest&) { return HttpResponse::text(200, ""); }, *logging::http());
   first.bind();
   options.port = first.port();
-  HttpServer second(options, [](const HttpRequest&) { return HttpResponse::text(200, ""); },
-                    *logging::http());
+  HttpServer second(
+      options, [](const HttpRequest&) { return HttpResponse::text(200, ""); }, *logging::http());
   EXPECT_THROW(second.bind(), std::runtime_error);
 }
 
@@ -215,8 +216,8 @@ TEST(HttpClient, ReportsAConnectionThatNobodyAnswers) {
   HttpServerOptions options;
   std::uint16_t port = 0;
   {
-    HttpServer server(options, [](const HttpRequest&) { return HttpResponse::text(200, ""); },
-                      *logging::http());
+    HttpServer server(
+        options, [](const HttpRequest&) { return HttpResponse::text(200, ""); }, *logging::http());
     server.bind();
     port = server.port();
   }

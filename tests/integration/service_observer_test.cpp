@@ -1,5 +1,7 @@
 // The DICOM edge tells its observer (ServerOptions::observer) about every association and
 // answered request: the feed of the operator's window's counters.
+#include "common/dicom/service_observer.h"
+
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmnet/dimse.h>
@@ -10,7 +12,6 @@
 #include <thread>
 
 #include "common/dicom/dcmtk_globals.h"
-#include "common/dicom/service_observer.h"
 #include "common/logging/logging.h"
 #include "services/pacs/pacs_service.h"
 #include "services/window/service_metrics.h"

@@ -168,9 +168,9 @@ TEST(CommandRegistry, EachCommandTakesExactlyTheSettingsItReads) {
   // healthcheck --json also writes in both databases, reads the storage's free space and
   // asks the running process over HTTP; status reads what the page shows.
   const std::set<std::string> window = {
-      "--pacs-aet",    "--pacs-port",   "--mwl-aet",          "--mwl-port",
-      "--dimse-timeout", "--log-level", "--pacs-db-path",     "--mwl-db-path",
-      "--pacs-storage-path", "--http-port", "--http-bind",   "--api-token-file",
+      "--pacs-aet",          "--pacs-port", "--mwl-aet",      "--mwl-port",
+      "--dimse-timeout",     "--log-level", "--pacs-db-path", "--mwl-db-path",
+      "--pacs-storage-path", "--http-port", "--http-bind",    "--api-token-file",
       "--http-open-reads",   "--timezone"};
   EXPECT_EQ(settings("healthcheck"), window);
   EXPECT_EQ(settings("status"), window);

@@ -26,8 +26,8 @@ TEST(HealthChecks, AWriteCheckNamesItsPhaseAndWhyItFailed) {
   const auto passed = writeCheck("pacs-db-write", [] {});
   EXPECT_TRUE(passed.ok);
   EXPECT_EQ(passed.phase, "database write");
-  const auto failed =
-      writeCheck("mwl-db-write", [] { throw std::runtime_error("attempt to write a readonly database"); });
+  const auto failed = writeCheck(
+      "mwl-db-write", [] { throw std::runtime_error("attempt to write a readonly database"); });
   EXPECT_FALSE(failed.ok);
   EXPECT_EQ(failed.detail, "attempt to write a readonly database");
 }

@@ -143,8 +143,7 @@ TEST_F(OperatorApiTest, CancelsToDiscontinuedWithTheReasonInTheHistory) {
   ASSERT_FALSE(history.empty());
   EXPECT_EQ(history.back().to_status, "DISCONTINUED");
   EXPECT_EQ(history.back().cause, "cancelled: participant moved away");
-  const auto again =
-      call("POST", "/api/worklist/API-1/cancel", R"({"reason": "again"})", kToken);
+  const auto again = call("POST", "/api/worklist/API-1/cancel", R"({"reason": "again"})", kToken);
   EXPECT_EQ(again.status, 200);
   EXPECT_EQ(parse(again)["changed"], false);
   EXPECT_EQ(call("POST", "/api/worklist/NOPE/cancel", R"({"reason":"x"})", kToken).status, 404);

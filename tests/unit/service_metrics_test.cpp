@@ -108,19 +108,23 @@ TEST_F(ServiceMetricsTest, WritesPrometheusCountersAndCumulativeHistograms) {
   metrics_.requestAnswered("mwl", peer("A"), answered(DIMSE_C_FIND_RQ, 0x0000, 3));
   metrics_.requestAnswered("mwl", peer("A"), answered(DIMSE_C_FIND_RQ, 0x0000, 300));
   const std::string text = metrics_.prometheusText();
-  for (const char* line : {
-           "# TYPE gateway_associations_total counter\n",
-           "gateway_associations_total{service=\"pacs\",outcome=\"released\"} 1\n",
-           "gateway_associations_total{service=\"pacs\",outcome=\"aborted\"} 1\n",
-           "gateway_associations_total{service=\"mwl\",outcome=\"rejected\"} 1\n",
-           "gateway_dimse_responses_total{service=\"mwl\",command=\"C-FIND\",status=\"0x0000\"} 2\n",
-           "# TYPE gateway_request_duration_seconds histogram\n",
-           "gateway_request_duration_seconds_bucket{service=\"mwl\",command=\"C-FIND\",le=\"0.001\"} 0\n",
-           "gateway_request_duration_seconds_bucket{service=\"mwl\",command=\"C-FIND\",le=\"0.005\"} 1\n",
-           "gateway_request_duration_seconds_bucket{service=\"mwl\",command=\"C-FIND\",le=\"0.5\"} 2\n",
-           "gateway_request_duration_seconds_bucket{service=\"mwl\",command=\"C-FIND\",le=\"+Inf\"} 2\n",
-           "gateway_request_duration_seconds_count{service=\"mwl\",command=\"C-FIND\"} 2\n",
-           "gateway_request_duration_seconds_sum{service=\"mwl\",command=\"C-FIND\"} 0.303\n"}) {
+  for (const char* line :
+       {"# TYPE gateway_associations_total counter\n",
+        "gateway_associations_total{service=\"pacs\",outcome=\"released\"} 1\n",
+        "gateway_associations_total{service=\"pacs\",outcome=\"aborted\"} 1\n",
+        "gateway_associations_total{service=\"mwl\",outcome=\"rejected\"} 1\n",
+        "gateway_dimse_responses_total{service=\"mwl\",command=\"C-FIND\",status=\"0x0000\"} 2\n",
+        "# TYPE gateway_request_duration_seconds histogram\n",
+        "gateway_request_duration_seconds_bucket{service=\"mwl\",command=\"C-FIND\",le=\"0.001\"} "
+        "0\n",
+        "gateway_request_duration_seconds_bucket{service=\"mwl\",command=\"C-FIND\",le=\"0.005\"} "
+        "1\n",
+        "gateway_request_duration_seconds_bucket{service=\"mwl\",command=\"C-FIND\",le=\"0.5\"} "
+        "2\n",
+        "gateway_request_duration_seconds_bucket{service=\"mwl\",command=\"C-FIND\",le=\"+Inf\"} "
+        "2\n",
+        "gateway_request_duration_seconds_count{service=\"mwl\",command=\"C-FIND\"} 2\n",
+        "gateway_request_duration_seconds_sum{service=\"mwl\",command=\"C-FIND\"} 0.303\n"}) {
     EXPECT_NE(text.find(line), std::string::npos) << line << "\nin\n" << text;
   }
 }

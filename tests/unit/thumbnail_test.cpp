@@ -34,7 +34,8 @@ std::optional<PngSize> pngSize(const std::string& png) {
 }
 
 std::filesystem::path writeMammogram(const std::filesystem::path& file) {
-  auto images = emulator::buildScreeningImages(test::sampleScheduledStep(), test::sampleAcquisition());
+  auto images =
+      emulator::buildScreeningImages(test::sampleScheduledStep(), test::sampleAcquisition());
   DcmFileFormat format(images.front().dataset.get());
   EXPECT_TRUE(format.saveFile(file.c_str(), EXS_LittleEndianExplicit).good());
   return file;

@@ -37,9 +37,9 @@ TEST(ViewName, IsEmptyForObjectsThatAreNoBreastView) {
 }
 
 TEST(ViewSummary, CountsTheFourStandardViewsAndListsTheMissingOnes) {
-  const auto summary = summarizeViews(
-      {image("L", "CC"), image("L", "MLO"), image("R", "MLO"), image("R", "MLO"),
-       image("L", "CC", "", "implant displaced"), image("", "")});
+  const auto summary =
+      summarizeViews({image("L", "CC"), image("L", "MLO"), image("R", "MLO"), image("R", "MLO"),
+                      image("L", "CC", "", "implant displaced"), image("", "")});
   EXPECT_EQ(summary.standard.at("LCC"), 1);
   EXPECT_EQ(summary.standard.at("RMLO"), 2);
   EXPECT_EQ(summary.standard.at("RCC"), 0);

@@ -35,7 +35,7 @@ TEST(WorklistReset, BacksUpThenClearsTheDay) {
   EXPECT_EQ(backup.execAndGet("SELECT COUNT(*) FROM worklist_items").getInt(), 3);
   EXPECT_EQ(backup.execAndGet("PRAGMA user_version").getInt(),
             static_cast<int>(mwlMigrations().size()));  // the whole schema
-  EXPECT_TRUE(test::countFiles(dir / "backups") == 1);              // no .part left behind
+  EXPECT_TRUE(test::countFiles(dir / "backups") == 1);  // no .part left behind
 }
 
 TEST(WorklistReset, KeepsOnlyTheNewestBackups) {
