@@ -37,6 +37,8 @@ struct PacsSettings {
   DuplicatePolicy duplicate_policy = DuplicatePolicy::kKeepFirst;
   std::uint64_t max_object_size = 8ULL << 30;  // bytes of dataset per C-STORE, as sent and decoded
   std::vector<std::string> allowed_sop_classes;  // empty: every storage class DCMTK knows
+  // Storage Commitment: the earliest a report is sent after its N-ACTION (0: at once).
+  std::chrono::seconds commitment_report_delay{0};
 };
 
 // The worklist service (Modality Worklist C-FIND, later MPPS).

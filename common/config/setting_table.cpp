@@ -238,6 +238,17 @@ const std::vector<SettingSpec> kSettings = {
        return setUidList(c.pacs.allowed_sop_classes, v);
      },
      [](const GatewayConfig& c) { return joinList(c.pacs.allowed_sop_classes); }},
+    {"pacs.commitment_report_delay", "PACS_COMMITMENT_REPORT_DELAY",
+     "--pacs-commitment-report-delay",
+     "seconds before a storage commitment report is sent (0: at once, on the requester's "
+     "association if open)",
+     [](GatewayConfig& c, const std::string& v) -> Error {
+       const auto parsed = parseInteger(v, 0, 3600);
+       if (!parsed.value) return parsed.error;
+       c.pacs.commitment_report_delay = std::chrono::seconds(*parsed.value);
+       return std::nullopt;
+     },
+     [](const GatewayConfig& c) { return std::to_string(c.pacs.commitment_report_delay.count()); }},
     {"mwl.max_query_size", "MWL_MAX_QUERY_SIZE", "--mwl-max-query-size",
      "largest C-FIND identifier accepted (bytes, or with KiB/MiB)",
      [](GatewayConfig& c, const std::string& v) { return setByteSize(c.mwl.max_query_size, v); },

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/dicom/dataset_scanner.h"
+#include "common/dicom/element_text.h"
 
 namespace gateway::dicom {
 namespace {
@@ -31,20 +32,6 @@ OFCondition nextPdv(T_ASC_Association* assoc, int timeout_seconds, DUL_PDV& pdv)
                            (std::string("cannot read PDU: ") + cond.text()).c_str());
   }
   return DUL_NextPDV(&assoc->DULassociation, &pdv);
-}
-
-std::string trimmed(const OFString& value) {
-  std::string s(value.c_str(), value.length());
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\0')) s.pop_back();
-  std::size_t start = 0;
-  while (start < s.size() && s[start] == ' ') ++start;
-  return s.substr(start);
-}
-
-std::string text(DcmDataset& set, const DcmTagKey& tag) {
-  OFString value;
-  if (set.findAndGetOFStringArray(tag, value).bad()) return {};
-  return trimmed(value);
 }
 
 std::optional<std::uint16_t> number(DcmDataset& set, const DcmTagKey& tag) {
@@ -164,12 +151,12 @@ OFCondition readCommand(T_ASC_Association* assoc, int timeout_seconds, DimseComm
   command.has_dataset =
       number(set, DCM_CommandDataSetType).value_or(DIMSE_DATASET_NULL) != DIMSE_DATASET_NULL;
   command.priority = number(set, DCM_Priority).value_or(0);
-  command.affected_sop_class_uid = text(set, DCM_AffectedSOPClassUID);
-  command.affected_sop_instance_uid = text(set, DCM_AffectedSOPInstanceUID);
-  command.requested_sop_class_uid = text(set, DCM_RequestedSOPClassUID);
-  command.requested_sop_instance_uid = text(set, DCM_RequestedSOPInstanceUID);
-  command.move_destination = text(set, DCM_MoveDestination);
-  command.move_originator_aet = text(set, DCM_MoveOriginatorApplicationEntityTitle);
+  command.affected_sop_class_uid = elementText(set, DCM_AffectedSOPClassUID);
+  command.affected_sop_instance_uid = elementText(set, DCM_AffectedSOPInstanceUID);
+  command.requested_sop_class_uid = elementText(set, DCM_RequestedSOPClassUID);
+  command.requested_sop_instance_uid = elementText(set, DCM_RequestedSOPInstanceUID);
+  command.move_destination = elementText(set, DCM_MoveDestination);
+  command.move_originator_aet = elementText(set, DCM_MoveOriginatorApplicationEntityTitle);
   command.move_originator_message_id = number(set, DCM_MoveOriginatorMessageID).value_or(0);
   command.status = number(set, DCM_Status);
   command.event_type_id = number(set, DCM_EventTypeID);
@@ -178,7 +165,7 @@ OFCondition readCommand(T_ASC_Association* assoc, int timeout_seconds, DimseComm
   command.completed = number(set, DCM_NumberOfCompletedSuboperations);
   command.failed = number(set, DCM_NumberOfFailedSuboperations);
   command.warning = number(set, DCM_NumberOfWarningSuboperations);
-  command.error_comment = text(set, DCM_ErrorComment);
+  command.error_comment = elementText(set, DCM_ErrorComment);
   return EC_Normal;
 }
 

@@ -304,6 +304,20 @@ void DicomServer::runAssociation(T_ASC_Association* assoc, const AssociationCont
         assoc->params, abstract_c.data(), static_cast<int>(abstract_c.size()), transfer_c.data(),
         static_cast<int>(transfer_c.size()));
   }
+  // Role selection: where the peer proposed to be SCP (or both) and the service allows it,
+  // accept that role for the context.
+  for (int i = 0; cond.good() && i < ASC_countPresentationContexts(assoc->params); ++i) {
+    T_ASC_PresentationContext pc{};
+    if (ASC_getPresentationContext(assoc->params, i, &pc).bad() ||
+        pc.resultReason != ASC_P_ACCEPTANCE) {
+      continue;
+    }
+    if ((pc.proposedRole == ASC_SC_ROLE_SCP || pc.proposedRole == ASC_SC_ROLE_SCUSCP) &&
+        service_.acceptsPeerScpRole(pc.abstractSyntax)) {
+      cond = ASC_acceptPresentationContext(assoc->params, pc.presentationContextID,
+                                           pc.acceptedTransferSyntax, pc.proposedRole);
+    }
+  }
   if (cond.bad() || ASC_countAcceptedPresentationContexts(assoc->params) == 0) {
     refuse("no acceptable presentation context", ASC_RESULT_REJECTEDPERMANENT,
            ASC_SOURCE_SERVICEUSER, ASC_REASON_SU_NOREASON);

@@ -40,6 +40,10 @@ class DicomService {
   virtual std::vector<std::string> transferSyntaxes() const = 0;
   // Called on the association's worker thread once the association is acknowledged.
   virtual std::unique_ptr<AssociationHandler> createHandler(const AssociationContext& context) = 0;
+  // True when the peer may act as SCP of this class on the association (SCP/SCU role
+  // selection, PS3.7 D.3.3.4): storage classes for C-GET, commitment reports. Default: no;
+  // a context proposed with the SCP role is then accepted with the default role.
+  virtual bool acceptsPeerScpRole(const std::string& /*abstract_syntax*/) const { return false; }
 };
 
 struct ServerOptions {

@@ -1,5 +1,6 @@
 #include "common/dicom/dimse_session.h"
 
+#include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmnet/diutil.h>
 #include <spdlog/spdlog.h>
@@ -9,8 +10,10 @@
 #include <functional>
 
 #include "common/dicom/command_reader.h"
+#include "common/dicom/command_writer.h"
 #include "common/dicom/dimse_status.h"
 #include "common/dicom/service_observer.h"
+#include "common/dicom/store_request.h"
 #include "common/dicom_values/value_checks.h"
 #include "common/logging/peer_text.h"
 
@@ -104,12 +107,24 @@ void DimseSession::abortNow() {
 
 std::string DimseSession::run() {
   auto last_activity = Clock::now();
+  // How the association ended, from a condition that stops it.
+  auto ended = [this](const OFCondition& cond) -> std::string {
+    if (cond == DUL_PEERREQUESTEDRELEASE) {
+      ASC_acknowledgeRelease(assoc_);
+      return "released";
+    }
+    if (cond == DUL_PEERABORTEDASSOCIATION) return "aborted by peer";
+    abortNow();
+    return "aborted (" + escaped(cond.text()) + ")";
+  };
   for (;;) {
     if (stopping_) {
       abortNow();
       return "aborted (server shutting down)";
     }
     if (!ASC_dataWaiting(assoc_, kIdlePollSeconds)) {
+      const OFCondition sent = sendOutbound();
+      if (sent.bad()) return ended(sent);
       if (Clock::now() - last_activity > options_.idle_timeout) {
         abortNow();
         return "aborted (idle timeout)";
@@ -118,23 +133,76 @@ std::string DimseSession::run() {
     }
     DimseCommand command;
     OFCondition cond = readCommand(assoc_, timeout_seconds_, command);
-    if (cond == DUL_PEERREQUESTEDRELEASE) {
-      ASC_acknowledgeRelease(assoc_);
-      return "released";
-    }
-    if (cond == DUL_PEERABORTEDASSOCIATION) return "aborted by peer";
-    if (cond.bad()) {
-      abortNow();
-      return "aborted (" + escaped(cond.text()) + ")";
-    }
+    if (cond.bad()) return ended(cond);
     last_activity = Clock::now();
     cond = dispatch(command);
-    if (cond.bad()) {
-      abortNow();
-      return "aborted (" + escaped(cond.text()) + ")";
-    }
+    if (cond.good()) cond = sendOutbound();
+    if (cond.bad()) return ended(cond);
     last_activity = Clock::now();
   }
+}
+
+OFCondition DimseSession::sendOutbound() {
+  for (int sent = 0; sent < 64; ++sent) {
+    std::optional<OutboundRequest> request = handler_.takeOutbound();
+    if (!request) return EC_Normal;
+    const OFCondition cond = sendOutbound(*request);
+    if (cond.bad()) return cond;
+  }
+  return EC_Normal;
+}
+
+OFCondition DimseSession::sendOutbound(OutboundRequest& request) {
+  auto finish = [&request](std::optional<std::uint16_t> status) {
+    if (request.done) request.done(status);
+    request.done = nullptr;
+  };
+  const T_ASC_PresentationContextID id =
+      ASC_findAcceptedPresentationContextID(assoc_, request.sop_class_uid.c_str());
+  if (id == 0 || !request.information) {
+    finish(std::nullopt);
+    return EC_Normal;  // not for this association; the association itself is fine
+  }
+  const std::uint16_t message_id = next_message_id_++;
+  DcmDataset command;
+  command.putAndInsertString(DCM_AffectedSOPClassUID, request.sop_class_uid.c_str());
+  command.putAndInsertUint16(DCM_CommandField, DIMSE_N_EVENT_REPORT_RQ);
+  command.putAndInsertUint16(DCM_MessageID, message_id);
+  command.putAndInsertUint16(DCM_CommandDataSetType, DIMSE_DATASET_PRESENT);
+  command.putAndInsertString(DCM_AffectedSOPInstanceUID, request.sop_instance_uid.c_str());
+  command.putAndInsertUint16(DCM_EventTypeID, request.event_type_id);
+  OFCondition cond = sendCommandSet(assoc_, id, command);
+  if (cond.good()) cond = sendDataset(assoc_, id, *request.information);
+  if (cond.bad()) {
+    finish(std::nullopt);
+    return cond;
+  }
+  // The response; requests the peer sends meanwhile are served as usual.
+  for (int round = 0; round < 1000; ++round) {
+    DimseCommand next;
+    cond = readCommand(assoc_, timeout_seconds_, next);
+    if (cond.bad()) {
+      finish(std::nullopt);
+      return cond;
+    }
+    if (next.command_field == DIMSE_N_EVENT_REPORT_RSP &&
+        next.message_id_responded_to == message_id) {
+      logger_.info("n-event-report id={} calling={} sop_instance={} event_type={} status={}",
+                   context_.id, escaped(context_.calling_aet), escaped(request.sop_instance_uid),
+                   request.event_type_id, status::format(next.status.value_or(0xFFFF)));
+      finish(next.status.value_or(0xFFFF));
+      return EC_Normal;
+    }
+    if (!next.isRequest()) continue;  // a stray response: nothing to do with it
+    cond = dispatch(next);
+    if (cond.bad()) {
+      finish(std::nullopt);
+      return cond;
+    }
+  }
+  finish(std::nullopt);
+  return makeOFCondition(OFM_dcmnet, DIMSEC_UNEXPECTEDRESPONSE, OF_error,
+                         "no N-EVENT-REPORT response");
 }
 
 OFCondition DimseSession::dispatch(const DimseCommand& command) {
@@ -145,6 +213,9 @@ OFCondition DimseSession::dispatch(const DimseCommand& command) {
       return handler_.store() ? store(command) : unsupported(command);
     case DIMSE_C_FIND_RQ:
       return handler_.find() ? find(command) : unsupported(command);
+    case DIMSE_C_MOVE_RQ:
+    case DIMSE_C_GET_RQ:
+      return handler_.retrieve() ? retrieve(command) : unsupported(command);
     case DIMSE_N_CREATE_RQ:
     case DIMSE_N_SET_RQ:
     case DIMSE_N_ACTION_RQ:
@@ -383,6 +454,21 @@ OFCondition DimseSession::receiveInMemory(const DimseCommand& command, const Rec
   return EC_Normal;
 }
 
+OFCondition DimseSession::receiveIdentifier(const DimseCommand& command,
+                                            std::uint16_t too_large_status,
+                                            std::unique_ptr<DcmDataset>& identifier,
+                                            DimseReply& refusal, bool& refused) {
+  if (!command.has_dataset) {
+    refused = true;
+    refusal = DimseReply::failure(
+        status::kIdentifierDoesNotMatchSopClass,
+        commandName(command.command_field).substr(0, 6) + " request without an identifier");
+    return EC_Normal;
+  }
+  return receiveInMemory(command, options_.limits.find, status::kIdentifierDoesNotMatchSopClass,
+                         too_large_status, identifier, refusal, refused);
+}
+
 // ---- C-FIND -----------------------------------------------------------------------------
 
 OFCondition DimseSession::find(const DimseCommand& command) {
@@ -413,16 +499,11 @@ OFCondition DimseSession::find(const DimseCommand& command) {
                                             detail.get(), nullptr, nullptr, nullptr);
   };
 
-  if (!command.has_dataset) {
-    return finalResponse(DimseReply::failure(status::kIdentifierDoesNotMatchSopClass,
-                                             "C-FIND request without an identifier"));
-  }
   std::unique_ptr<DcmDataset> identifier;
   DimseReply refusal;
   bool refused = false;
   OFCondition cond =
-      receiveInMemory(command, options_.limits.find, status::kIdentifierDoesNotMatchSopClass,
-                      status::kOutOfResources, identifier, refusal, refused);
+      receiveIdentifier(command, status::kOutOfResources, identifier, refusal, refused);
   if (cond.bad()) return cond;
   if (refused) return finalResponse(refusal);
 
@@ -552,42 +633,45 @@ OFCondition DimseSession::normalized(const DimseCommand& command) {
       rsp.opts |= instance_flag;
     }
   };
+  auto typed = [&](T_DIMSE_Command response_field, auto& rsp, unsigned class_flag,
+                   unsigned instance_flag) {
+    response.CommandField = response_field;
+    fill(rsp, class_flag, instance_flag);
+  };
+  // N-ACTION and N-EVENT-REPORT responses echo the request's type ID.
+  auto echoType = [&](DIC_US& type_field, unsigned& opts, unsigned flag) {
+    if (!request.type_id) return;
+    type_field = *request.type_id;
+    opts |= flag;
+  };
+  auto& msg = response.msg;
   switch (field) {
     case DIMSE_N_CREATE_RQ:
-      response.CommandField = DIMSE_N_CREATE_RSP;
-      fill(response.msg.NCreateRSP, O_NCREATE_AFFECTEDSOPCLASSUID,
-           O_NCREATE_AFFECTEDSOPINSTANCEUID);
+      typed(DIMSE_N_CREATE_RSP, msg.NCreateRSP, O_NCREATE_AFFECTEDSOPCLASSUID,
+            O_NCREATE_AFFECTEDSOPINSTANCEUID);
       break;
     case DIMSE_N_SET_RQ:
-      response.CommandField = DIMSE_N_SET_RSP;
-      fill(response.msg.NSetRSP, O_NSET_AFFECTEDSOPCLASSUID, O_NSET_AFFECTEDSOPINSTANCEUID);
+      typed(DIMSE_N_SET_RSP, msg.NSetRSP, O_NSET_AFFECTEDSOPCLASSUID,
+            O_NSET_AFFECTEDSOPINSTANCEUID);
       break;
     case DIMSE_N_ACTION_RQ:
-      response.CommandField = DIMSE_N_ACTION_RSP;
-      fill(response.msg.NActionRSP, O_NACTION_AFFECTEDSOPCLASSUID,
-           O_NACTION_AFFECTEDSOPINSTANCEUID);
-      if (request.type_id) {
-        response.msg.NActionRSP.ActionTypeID = *request.type_id;
-        response.msg.NActionRSP.opts |= O_NACTION_ACTIONTYPEID;
-      }
+      typed(DIMSE_N_ACTION_RSP, msg.NActionRSP, O_NACTION_AFFECTEDSOPCLASSUID,
+            O_NACTION_AFFECTEDSOPINSTANCEUID);
+      echoType(msg.NActionRSP.ActionTypeID, msg.NActionRSP.opts, O_NACTION_ACTIONTYPEID);
       break;
     case DIMSE_N_EVENT_REPORT_RQ:
-      response.CommandField = DIMSE_N_EVENT_REPORT_RSP;
-      fill(response.msg.NEventReportRSP, O_NEVENTREPORT_AFFECTEDSOPCLASSUID,
-           O_NEVENTREPORT_AFFECTEDSOPINSTANCEUID);
-      if (request.type_id) {
-        response.msg.NEventReportRSP.EventTypeID = *request.type_id;
-        response.msg.NEventReportRSP.opts |= O_NEVENTREPORT_EVENTTYPEID;
-      }
+      typed(DIMSE_N_EVENT_REPORT_RSP, msg.NEventReportRSP, O_NEVENTREPORT_AFFECTEDSOPCLASSUID,
+            O_NEVENTREPORT_AFFECTEDSOPINSTANCEUID);
+      echoType(msg.NEventReportRSP.EventTypeID, msg.NEventReportRSP.opts,
+               O_NEVENTREPORT_EVENTTYPEID);
       break;
     case DIMSE_N_GET_RQ:
-      response.CommandField = DIMSE_N_GET_RSP;
-      fill(response.msg.NGetRSP, O_NGET_AFFECTEDSOPCLASSUID, O_NGET_AFFECTEDSOPINSTANCEUID);
+      typed(DIMSE_N_GET_RSP, msg.NGetRSP, O_NGET_AFFECTEDSOPCLASSUID,
+            O_NGET_AFFECTEDSOPINSTANCEUID);
       break;
     default:
-      response.CommandField = DIMSE_N_DELETE_RSP;
-      fill(response.msg.NDeleteRSP, O_NDELETE_AFFECTEDSOPCLASSUID,
-           O_NDELETE_AFFECTEDSOPINSTANCEUID);
+      typed(DIMSE_N_DELETE_RSP, msg.NDeleteRSP, O_NDELETE_AFFECTEDSOPCLASSUID,
+            O_NDELETE_AFFECTEDSOPINSTANCEUID);
       break;
   }
 
@@ -607,6 +691,236 @@ OFCondition DimseSession::normalized(const DimseCommand& command) {
   report(command, reply.status, started, 0, 0, reply.comment);
   return DIMSE_sendMessageUsingMemoryData(assoc_, command.presentation_id, &response, detail.get(),
                                           outcome.dataset.get(), nullptr, nullptr);
+}
+
+// ---- C-MOVE / C-GET ----------------------------------------------------------------------
+
+OFCondition DimseSession::retrieve(const DimseCommand& command) {
+  const auto started = Clock::now();
+  const bool is_move = command.command_field == DIMSE_C_MOVE_RQ;
+  const char* verb = is_move ? "move" : "get";
+  std::uint16_t remaining = 0;
+  std::uint16_t completed = 0;
+  std::uint16_t failed = 0;
+  std::uint16_t warning = 0;
+  std::vector<std::string> failed_uids;
+
+  auto respond = [&](std::uint16_t status_code, bool final, const std::string& comment) {
+    T_DIMSE_Message response{};
+    unsigned counts_flags = 0;
+    auto fill = [&](auto& rsp, unsigned class_flag, unsigned remaining_flag,
+                    unsigned completed_flag, unsigned failed_flag, unsigned warning_flag) {
+      rsp.MessageIDBeingRespondedTo = command.message_id;
+      rsp.DimseStatus = status_code;
+      if (echoable(command.affected_sop_class_uid)) {
+        copyUid(rsp.AffectedSOPClassUID, sizeof(rsp.AffectedSOPClassUID),
+                command.affected_sop_class_uid);
+        rsp.opts |= class_flag;
+      }
+      rsp.NumberOfRemainingSubOperations = remaining;
+      rsp.NumberOfCompletedSubOperations = completed;
+      rsp.NumberOfFailedSubOperations = failed;
+      rsp.NumberOfWarningSubOperations = warning;
+      counts_flags = completed_flag | failed_flag | warning_flag | (final ? 0 : remaining_flag);
+      rsp.opts |= counts_flags;
+    };
+    // The Failed SOP Instance UID List goes in an identifier with the final response.
+    std::unique_ptr<DcmDataset> identifier;
+    if (final && !failed_uids.empty()) {
+      identifier = std::make_unique<DcmDataset>();
+      std::string list;
+      for (const auto& uid : failed_uids) list += (list.empty() ? "" : "\\") + uid;
+      identifier->putAndInsertString(DCM_FailedSOPInstanceUIDList, list.c_str());
+    }
+    const T_DIMSE_DataSetType data_type = identifier ? DIMSE_DATASET_PRESENT : DIMSE_DATASET_NULL;
+    if (is_move) {
+      response.CommandField = DIMSE_C_MOVE_RSP;
+      fill(response.msg.CMoveRSP, O_MOVE_AFFECTEDSOPCLASSUID, O_MOVE_NUMBEROFREMAININGSUBOPERATIONS,
+           O_MOVE_NUMBEROFCOMPLETEDSUBOPERATIONS, O_MOVE_NUMBEROFFAILEDSUBOPERATIONS,
+           O_MOVE_NUMBEROFWARNINGSUBOPERATIONS);
+      response.msg.CMoveRSP.DataSetType = data_type;
+    } else {
+      response.CommandField = DIMSE_C_GET_RSP;
+      fill(response.msg.CGetRSP, O_GET_AFFECTEDSOPCLASSUID, O_GET_NUMBEROFREMAININGSUBOPERATIONS,
+           O_GET_NUMBEROFCOMPLETEDSUBOPERATIONS, O_GET_NUMBEROFFAILEDSUBOPERATIONS,
+           O_GET_NUMBEROFWARNINGSUBOPERATIONS);
+      response.msg.CGetRSP.DataSetType = data_type;
+    }
+    const DimseReply reply = comment.empty() ? DimseReply{status_code, "", {}, ""}
+                                             : DimseReply::failure(status_code, comment);
+    const auto detail = final ? statusDetail(reply, ServiceKind::kComposite) : nullptr;
+    if (final) {
+      const auto level = status::isFailure(status_code) ? spdlog::level::warn : spdlog::level::info;
+      logger_.log(level,
+                  "{} id={} calling={} destination={} completed={} failed={} warning={} ms={} "
+                  "status={}{}",
+                  verb, context_.id, escaped(context_.calling_aet),
+                  is_move ? escaped(command.move_destination) : std::string("(same association)"),
+                  completed, failed, warning, millisecondsSince(started),
+                  status::format(status_code),
+                  comment.empty() ? "" : " error=\"" + escaped(comment, 500) + "\"");
+      report(command, status_code, started, 0, completed, comment);
+    }
+    return DIMSE_sendMessageUsingMemoryData(assoc_, command.presentation_id, &response,
+                                            detail.get(), identifier.get(), nullptr, nullptr);
+  };
+
+  std::unique_ptr<DcmDataset> identifier;
+  DimseReply refusal;
+  bool refused = false;
+  OFCondition cond =
+      receiveIdentifier(command, status::kOutOfResourcesMatches, identifier, refusal, refused);
+  if (cond.bad()) return cond;
+  if (refused) return respond(refusal.status, true, refusal.comment);
+
+  RetrieveRequest request;
+  request.command_field = command.command_field;
+  request.message_id = command.message_id;
+  request.sop_class_uid = command.affected_sop_class_uid;
+  request.move_destination = command.move_destination;
+  request.priority = command.priority;
+  RetrieveProvider::Start start = guarded<RetrieveProvider::Start>(
+      logger_, context_, verb,
+      [&] { return handler_.retrieve()->startRetrieve(request, *identifier); },
+      [](const std::string&) {
+        RetrieveProvider::Start failed_start;
+        failed_start.refused = true;
+        failed_start.refusal =
+            DimseReply::failure(status::kUnableToProcess, "retrieve failed: internal error");
+        return failed_start;
+      });
+  if (start.refused) return respond(start.refusal.status, true, start.refusal.comment);
+  remaining = static_cast<std::uint16_t>(std::min<std::size_t>(start.items.size(), 0xFFFF));
+  if (start.items.empty()) return respond(status::kSuccess, true, "");
+
+  // C-MOVE: one association to the destination for every sub-operation.
+  std::unique_ptr<OutboundAssociation> destination;
+  if (is_move) {
+    if (!start.destination) {
+      return respond(status::kMoveDestinationUnknown, true, "move destination unknown");
+    }
+    std::vector<OutboundContext> contexts;
+    std::vector<std::string> classes;
+    for (const auto& item : start.items) {
+      if (std::find(classes.begin(), classes.end(), item.sop_class_uid) == classes.end()) {
+        classes.push_back(item.sop_class_uid);
+      }
+    }
+    for (const auto& klass : classes) {
+      // What the objects are in (the first one of the class tells), then uncompressed.
+      std::string original;
+      for (const auto& item : start.items) {
+        if (item.sop_class_uid != klass) continue;
+        try {
+          original = readPart10Layout(item.file).transfer_syntax_uid;
+        } catch (const std::exception&) {
+        }
+        break;
+      }
+      if (!original.empty()) contexts.push_back({klass, {original}, ASC_SC_ROLE_DEFAULT});
+      contexts.push_back(
+          {klass,
+           {UID_LittleEndianExplicitTransferSyntax, UID_LittleEndianImplicitTransferSyntax},
+           ASC_SC_ROLE_DEFAULT});
+      if (contexts.size() >= 120) break;  // 128 contexts at most in one request
+    }
+    try {
+      OutboundTarget target = *start.destination;
+      target.calling_aet = context_.called_aet;
+      target.timeout = options_.dimse_timeout;
+      destination = std::make_unique<OutboundAssociation>(target, contexts);
+    } catch (const std::exception& e) {
+      return respond(status::kOutOfResourcesSubOperations, true,
+                     std::string("cannot reach the move destination: ") + e.what());
+    }
+  }
+
+  bool cancelled = false;
+  std::uint16_t sub_message_id = 1;
+  for (const auto& item : start.items) {
+    // A C-CANCEL may arrive between sub-operations.
+    if (ASC_dataWaiting(assoc_, 0)) {
+      DimseCommand next;
+      cond = readCommand(assoc_, timeout_seconds_, next);
+      if (cond.bad()) return cond;
+      if (next.command_field == DIMSE_C_CANCEL_RQ &&
+          next.message_id_responded_to == command.message_id) {
+        cancelled = true;
+        break;
+      }
+      return makeOFCondition(
+          OFM_dcmnet, DIMSEC_UNEXPECTEDREQUEST, OF_error,
+          (commandName(next.command_field) + " received during a retrieve").c_str());
+    }
+    std::uint16_t sub_status = 0xFFFF;
+    if (is_move) {
+      try {
+        const auto result =
+            destination->storeFile(item.file, item.sop_class_uid, item.sop_instance_uid,
+                                   context_.calling_aet, command.message_id);
+        sub_status = result.status;
+      } catch (const OutboundError& e) {
+        logger_.warn("move sub-operation failed id={} sop_instance={} error=\"{}\"", context_.id,
+                     item.sop_instance_uid, escaped(e.what()));
+        sub_status = status::kOutOfResourcesSubOperations;
+        destination.reset();
+      }
+    } else {
+      StoreSendResult sent;
+      cond = sendStoreRequest(assoc_, item.file, item.sop_class_uid, item.sop_instance_uid,
+                              sub_message_id, "", 0, sent);
+      if (cond.bad()) return cond;
+      if (!sent.sent) {
+        sub_status = sent.refusal_status;
+      } else {
+        // Its C-STORE-RSP; a C-CANCEL may come first.
+        for (;;) {
+          DimseCommand next;
+          cond = readCommand(assoc_, timeout_seconds_, next);
+          if (cond.bad()) return cond;
+          if (next.command_field == DIMSE_C_CANCEL_RQ &&
+              next.message_id_responded_to == command.message_id) {
+            cancelled = true;
+            continue;
+          }
+          if (next.command_field == DIMSE_C_STORE_RSP &&
+              next.message_id_responded_to == sub_message_id) {
+            sub_status = next.status.value_or(0xFFFF);
+            break;
+          }
+          return makeOFCondition(
+              OFM_dcmnet, DIMSEC_UNEXPECTEDREQUEST, OF_error,
+              (commandName(next.command_field) + " received during a C-GET").c_str());
+        }
+      }
+      ++sub_message_id;
+    }
+    --remaining;
+    if (status::isSuccess(sub_status)) {
+      ++completed;
+    } else if (status::isWarning(sub_status)) {
+      ++warning;
+    } else {
+      ++failed;
+      failed_uids.push_back(item.sop_instance_uid);
+    }
+    if (cancelled || (is_move && !destination)) break;
+    if (remaining > 0) {
+      cond = respond(status::kPending, false, "");
+      if (cond.bad()) return cond;
+    }
+  }
+  if (destination) destination->release();
+  if (cancelled) return respond(status::kCancel, true, "");
+  // Sub-operations that never ran (the destination was lost) count as failed.
+  for (std::size_t i = static_cast<std::size_t>(completed + failed + warning);
+       i < start.items.size(); ++i) {
+    ++failed;
+    failed_uids.push_back(start.items[i].sop_instance_uid);
+  }
+  remaining = 0;
+  if (failed > 0 || warning > 0) return respond(status::kSubOperationsFailed, true, "");
+  return respond(status::kSuccess, true, "");
 }
 
 }  // namespace gateway::dicom

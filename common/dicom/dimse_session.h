@@ -56,7 +56,12 @@ class DimseSession {
   OFCondition store(const DimseCommand& command);
   OFCondition find(const DimseCommand& command);
   OFCondition normalized(const DimseCommand& command);
+  OFCondition retrieve(const DimseCommand& command);
   OFCondition unsupported(const DimseCommand& command);
+  // Sends every request the handler has queued; returns a bad condition (release or abort
+  // included) when the association cannot go on.
+  OFCondition sendOutbound();
+  OFCondition sendOutbound(OutboundRequest& request);
 
   OFCondition drain(const DimseCommand& command);
   OFCondition sendStoreResponse(const DimseCommand& command, const DimseReply& reply,
@@ -66,6 +71,10 @@ class DimseSession {
                               std::uint16_t malformed_status, std::uint16_t too_large_status,
                               std::unique_ptr<DcmDataset>& dataset, DimseReply& refusal,
                               bool& refused);
+  // The identifier of a C-FIND, C-MOVE or C-GET (0xA900 when there is none).
+  OFCondition receiveIdentifier(const DimseCommand& command, std::uint16_t too_large_status,
+                                std::unique_ptr<DcmDataset>& identifier, DimseReply& refusal,
+                                bool& refused);
   std::string transferSyntaxOf(T_ASC_PresentationContextID id) const;
   std::string abstractSyntaxOf(T_ASC_PresentationContextID id) const;
   void abortNow();
@@ -82,6 +91,7 @@ class DimseSession {
   spdlog::logger& logger_;
   const std::atomic<bool>& stopping_;
   int timeout_seconds_;
+  std::uint16_t next_message_id_ = 1;  // of our own requests on this association
 };
 
 }  // namespace gateway::dicom

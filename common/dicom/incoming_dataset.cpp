@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "common/dicom/consumer_stream.h"
+#include "common/dicom/dataset_codec.h"
 #include "common/dicom/dataset_inflater.h"
 
 namespace gateway::dicom {
@@ -162,17 +163,7 @@ ReceivedDataset receiveDataset(T_ASC_Association* assoc, T_ASC_PresentationConte
 
 std::unique_ptr<DcmDataset> parseReceivedDataset(const std::vector<std::uint8_t>& bytes,
                                                  const std::string& transfer_syntax_uid) {
-  const DcmXfer xfer(transfer_syntax_uid.c_str());
-  auto dataset = std::make_unique<DcmDataset>();
-  if (bytes.empty()) return dataset;
-  DcmInputBufferStream stream;
-  stream.setBuffer(bytes.data(), static_cast<offile_off_t>(bytes.size()));
-  stream.setEos();
-  dataset->transferInit();
-  const OFCondition cond = dataset->read(stream, xfer.getXfer(), EGL_noChange);
-  dataset->transferEnd();
-  if (cond.bad()) throw std::runtime_error(std::string("cannot parse dataset: ") + cond.text());
-  return dataset;
+  return decodeDataset(bytes.data(), bytes.size(), DcmXfer(transfer_syntax_uid.c_str()).getXfer());
 }
 
 }  // namespace gateway::dicom

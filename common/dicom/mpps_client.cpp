@@ -85,18 +85,29 @@ void MppsClient::release() {
   presentation_id_ = 0;
 }
 
+namespace {
+
+// Fills the parts N-CREATE-RQ and N-SET-RQ share: message ID, dataset, class and instance
+// (Affected for N-CREATE, Requested for N-SET).
+template <typename Request>
+void fillMppsRequest(Request& request, DIC_US message_id, char (&sop_class)[DIC_UI_LEN + 1],
+                     char (&sop_instance)[DIC_UI_LEN + 1], const std::string& instance_uid) {
+  request.MessageID = message_id;
+  request.DataSetType = DIMSE_DATASET_PRESENT;
+  OFStandard::strlcpy(sop_class, UID_ModalityPerformedProcedureStepSOPClass, sizeof(sop_class));
+  OFStandard::strlcpy(sop_instance, instance_uid.c_str(), sizeof(sop_instance));
+}
+
+}  // namespace
+
 MppsResponse MppsClient::nCreate(const std::string& sop_instance_uid, DcmDataset& attributes) {
   T_DIMSE_Message request;
   std::memset(&request, 0, sizeof(request));
   request.CommandField = DIMSE_N_CREATE_RQ;
   T_DIMSE_N_CreateRQ& create = request.msg.NCreateRQ;
-  create.MessageID = next_message_id_++;
-  create.DataSetType = DIMSE_DATASET_PRESENT;
+  fillMppsRequest(create, next_message_id_++, create.AffectedSOPClassUID,
+                  create.AffectedSOPInstanceUID, sop_instance_uid);
   create.opts = O_NCREATE_AFFECTEDSOPINSTANCEUID;
-  OFStandard::strlcpy(create.AffectedSOPClassUID, UID_ModalityPerformedProcedureStepSOPClass,
-                      sizeof(create.AffectedSOPClassUID));
-  OFStandard::strlcpy(create.AffectedSOPInstanceUID, sop_instance_uid.c_str(),
-                      sizeof(create.AffectedSOPInstanceUID));
   return exchange(request, attributes, DIMSE_N_CREATE_RSP);
 }
 
@@ -105,12 +116,8 @@ MppsResponse MppsClient::nSet(const std::string& sop_instance_uid, DcmDataset& m
   std::memset(&request, 0, sizeof(request));
   request.CommandField = DIMSE_N_SET_RQ;
   T_DIMSE_N_SetRQ& set = request.msg.NSetRQ;
-  set.MessageID = next_message_id_++;
-  set.DataSetType = DIMSE_DATASET_PRESENT;
-  OFStandard::strlcpy(set.RequestedSOPClassUID, UID_ModalityPerformedProcedureStepSOPClass,
-                      sizeof(set.RequestedSOPClassUID));
-  OFStandard::strlcpy(set.RequestedSOPInstanceUID, sop_instance_uid.c_str(),
-                      sizeof(set.RequestedSOPInstanceUID));
+  fillMppsRequest(set, next_message_id_++, set.RequestedSOPClassUID, set.RequestedSOPInstanceUID,
+                  sop_instance_uid);
   return exchange(request, modifications, DIMSE_N_SET_RSP);
 }
 
@@ -153,22 +160,17 @@ MppsResponse MppsClient::exchange(T_DIMSE_Message& request, DcmDataset& dataset,
   }
   DIC_US responded_to = 0;
   T_DIMSE_DataSetType dataset_type = DIMSE_DATASET_NULL;
+  auto unpack = [&](const auto& rsp, unsigned instance_flag) {
+    responded_to = rsp.MessageIDBeingRespondedTo;
+    result.status = rsp.DimseStatus;
+    dataset_type = rsp.DataSetType;
+    if ((rsp.opts & instance_flag) != 0)
+      result.affected_sop_instance_uid = rsp.AffectedSOPInstanceUID;
+  };
   if (expected_response == DIMSE_N_CREATE_RSP) {
-    const T_DIMSE_N_CreateRSP& rsp = response.msg.NCreateRSP;
-    responded_to = rsp.MessageIDBeingRespondedTo;
-    result.status = rsp.DimseStatus;
-    dataset_type = rsp.DataSetType;
-    if ((rsp.opts & O_NCREATE_AFFECTEDSOPINSTANCEUID) != 0) {
-      result.affected_sop_instance_uid = rsp.AffectedSOPInstanceUID;
-    }
+    unpack(response.msg.NCreateRSP, O_NCREATE_AFFECTEDSOPINSTANCEUID);
   } else {
-    const T_DIMSE_N_SetRSP& rsp = response.msg.NSetRSP;
-    responded_to = rsp.MessageIDBeingRespondedTo;
-    result.status = rsp.DimseStatus;
-    dataset_type = rsp.DataSetType;
-    if ((rsp.opts & O_NSET_AFFECTEDSOPINSTANCEUID) != 0) {
-      result.affected_sop_instance_uid = rsp.AffectedSOPInstanceUID;
-    }
+    unpack(response.msg.NSetRSP, O_NSET_AFFECTEDSOPINSTANCEUID);
   }
   if (detail) {
     OFString comment;

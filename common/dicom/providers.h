@@ -4,12 +4,16 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/dicom/dimse_reply.h"
 #include "common/dicom/incoming_dataset.h"
+#include "common/dicom/outbound_association.h"
 
 namespace spdlog {
 class logger;
@@ -94,6 +98,35 @@ class FindProvider {
   virtual Start startFind(const FindRequest& request, DcmDataset& identifier) = 0;
 };
 
+// ---- C-MOVE and C-GET: what to send; the edge runs the sub-operations ------------------
+
+struct RetrieveRequest {
+  std::uint16_t command_field = 0;  // DIMSE_C_MOVE_RQ or DIMSE_C_GET_RQ
+  std::uint16_t message_id = 0;
+  std::string sop_class_uid;     // the information model
+  std::string move_destination;  // C-MOVE
+  std::uint16_t priority = 0;
+};
+
+struct RetrieveItem {
+  std::filesystem::path file;  // a stored Part 10 file, streamed as it is
+  std::string sop_class_uid;
+  std::string sop_instance_uid;
+};
+
+class RetrieveProvider {
+ public:
+  virtual ~RetrieveProvider() = default;
+  struct Start {
+    bool refused = false;
+    DimseReply refusal;                         // e.g. 0xA801 for an unknown move destination
+    std::vector<RetrieveItem> items;            // in the order to send them
+    std::optional<OutboundTarget> destination;  // C-MOVE: where to call (known-AE table)
+  };
+  // `identifier` has passed the pre-scan and the size cap.
+  virtual Start startRetrieve(const RetrieveRequest& request, DcmDataset& identifier) = 0;
+};
+
 // ---- DIMSE-N: N-CREATE, N-SET, N-ACTION, N-EVENT-REPORT, N-GET, N-DELETE ----------------
 
 struct NRequest {
@@ -120,6 +153,20 @@ class NServiceProvider {
   virtual spdlog::logger* logger() { return nullptr; }
 };
 
+// ---- Requests the gateway sends on an association it accepted ---------------------------
+
+// An N-EVENT-REPORT the SCP sends to the SCU on the SCU's own association (the report of a
+// storage commitment while the requester still holds the association, PS3.4 J.3.3).
+struct OutboundRequest {
+  std::string sop_class_uid;
+  std::string sop_instance_uid;
+  std::uint16_t event_type_id = 0;
+  std::unique_ptr<DcmDataset> information;
+  // Called on the association's worker thread with the peer's response status, or with
+  // nullopt when the request could not be sent or answered (the association ended).
+  std::function<void(std::optional<std::uint16_t> status)> done;
+};
+
 // Handles the DIMSE commands of one association through the providers it offers (null: the
 // command is not supported on this AE). Created for, and used only by, the worker thread that
 // runs that association. C-ECHO never reaches it: the edge answers it.
@@ -129,6 +176,10 @@ class AssociationHandler {
   virtual StoreProvider* store() { return nullptr; }
   virtual FindProvider* find() { return nullptr; }
   virtual NServiceProvider* normalized() { return nullptr; }
+  virtual RetrieveProvider* retrieve() { return nullptr; }
+  // A request to send to the peer when the association is idle (polled by the session
+  // between commands, about once a second); nullopt when there is none.
+  virtual std::optional<OutboundRequest> takeOutbound() { return std::nullopt; }
   // "key=value ..." counters for the association's closing log line.
   virtual std::string summary() const { return {}; }
 };

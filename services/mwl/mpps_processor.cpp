@@ -7,20 +7,15 @@
 
 #include <vector>
 
+#include "common/dicom/dataset_codec.h"
+#include "common/dicom/dimse_status.h"
+#include "common/dicom/element_text.h"
 #include "services/mwl/worklist_item.h"
 
 namespace gateway::mwl {
 namespace {
 
-namespace st = mpps_status;
-
-std::string textOf(DcmItem& item, const DcmTagKey& tag) {
-  OFString value;
-  if (item.findAndGetOFStringArray(tag, value).bad()) return {};
-  std::string s = value.c_str();
-  while (!s.empty() && s.back() == ' ') s.pop_back();
-  return s;
-}
+namespace st = dicom::status;
 
 MppsOutcome failure(std::uint16_t status, std::string comment,
                     std::vector<DcmTagKey> offending = {}) {
@@ -45,8 +40,8 @@ std::string discontinuationReason(DcmItem& dataset) {
       reason == nullptr) {
     return {};
   }
-  const std::string code = textOf(*reason, DCM_CodeValue);
-  const std::string meaning = textOf(*reason, DCM_CodeMeaning);
+  const std::string code = dicom::elementText(*reason, DCM_CodeValue);
+  const std::string meaning = dicom::elementText(*reason, DCM_CodeMeaning);
   return meaning.empty() ? code : code + "^" + meaning;
 }
 
@@ -65,13 +60,13 @@ ScheduledRef scheduledRef(DcmItem& dataset) {
   }
   for (unsigned long i = 0; i < seq->card(); ++i) {
     DcmItem* item = seq->getItem(i);
-    if (ref.study_uid.empty()) ref.study_uid = textOf(*item, DCM_StudyInstanceUID);
-    if (ref.step_id.empty()) ref.step_id = textOf(*item, DCM_ScheduledProcedureStepID);
-    const std::string accession = textOf(*item, DCM_AccessionNumber);
+    if (ref.study_uid.empty()) ref.study_uid = dicom::elementText(*item, DCM_StudyInstanceUID);
+    if (ref.step_id.empty()) ref.step_id = dicom::elementText(*item, DCM_ScheduledProcedureStepID);
+    const std::string accession = dicom::elementText(*item, DCM_AccessionNumber);
     if (!accession.empty()) {
       ref.accession = accession;
-      ref.step_id = textOf(*item, DCM_ScheduledProcedureStepID);
-      ref.study_uid = textOf(*item, DCM_StudyInstanceUID);
+      ref.step_id = dicom::elementText(*item, DCM_ScheduledProcedureStepID);
+      ref.study_uid = dicom::elementText(*item, DCM_StudyInstanceUID);
       break;
     }
   }
@@ -79,34 +74,6 @@ ScheduledRef scheduledRef(DcmItem& dataset) {
 }
 
 }  // namespace
-
-std::string encodeDataset(DcmDataset& dataset) {
-  const Uint32 length = dataset.calcElementLength(EXS_LittleEndianExplicit, EET_ExplicitLength);
-  std::string bytes(length + 64, '\0');
-  DcmOutputBufferStream stream(bytes.data(), static_cast<offile_off_t>(bytes.size()));
-  dataset.transferInit();
-  const OFCondition cond =
-      dataset.write(stream, EXS_LittleEndianExplicit, EET_ExplicitLength, nullptr);
-  dataset.transferEnd();
-  if (cond.bad()) throw std::runtime_error(std::string("cannot encode dataset: ") + cond.text());
-  void* buffer = nullptr;
-  offile_off_t written = 0;
-  stream.flushBuffer(buffer, written);
-  bytes.resize(static_cast<std::size_t>(written));
-  return bytes;
-}
-
-std::unique_ptr<DcmDataset> decodeDataset(const std::string& bytes) {
-  auto dataset = std::make_unique<DcmDataset>();
-  DcmInputBufferStream stream;
-  stream.setBuffer(bytes.data(), static_cast<offile_off_t>(bytes.size()));
-  stream.setEos();
-  dataset->transferInit();
-  const OFCondition cond = dataset->read(stream, EXS_LittleEndianExplicit);
-  dataset->transferEnd();
-  if (cond.bad()) throw std::runtime_error(std::string("cannot decode dataset: ") + cond.text());
-  return dataset;
-}
 
 MppsProcessor::MppsProcessor(WorklistStore& store, const WorklistLifecycle& lifecycle)
     : store_(store), lifecycle_(lifecycle) {}
@@ -126,14 +93,14 @@ MppsOutcome MppsProcessor::create(const std::string& uid, DcmDataset& attributes
   for (const auto& tag : kRequired) {
     const bool present = tag == DCM_ScheduledStepAttributesSequence
                              ? attributes.tagExists(tag)
-                             : !textOf(attributes, tag).empty();
+                             : !dicom::elementText(attributes, tag).empty();
     if (!present) {
       missing.push_back(tag);
       names += (names.empty() ? "" : ", ") + std::string(DcmTag(tag).getTagName());
     }
   }
   if (!missing.empty()) return failure(st::kMissingAttribute, "missing " + names, missing);
-  const std::string status = textOf(attributes, DCM_PerformedProcedureStepStatus);
+  const std::string status = dicom::elementText(attributes, DCM_PerformedProcedureStepStatus);
   if (status != kInProgress) {
     return failure(st::kInvalidAttributeValue,
                    "N-CREATE status must be IN PROGRESS, not '" + status + "'",
@@ -147,13 +114,13 @@ MppsOutcome MppsProcessor::create(const std::string& uid, DcmDataset& attributes
   step.accession_number = ref.accession;
   step.scheduled_step_id = ref.step_id;
   step.study_instance_uid = ref.study_uid;
-  step.patient_id = textOf(attributes, DCM_PatientID);
-  step.performed_station_aet = textOf(attributes, DCM_PerformedStationAETitle);
-  step.performed_step_id = textOf(attributes, DCM_PerformedProcedureStepID);
-  step.start_date = textOf(attributes, DCM_PerformedProcedureStepStartDate);
-  step.start_time = textOf(attributes, DCM_PerformedProcedureStepStartTime);
+  step.patient_id = dicom::elementText(attributes, DCM_PatientID);
+  step.performed_station_aet = dicom::elementText(attributes, DCM_PerformedStationAETitle);
+  step.performed_step_id = dicom::elementText(attributes, DCM_PerformedProcedureStepID);
+  step.start_date = dicom::elementText(attributes, DCM_PerformedProcedureStepStartDate);
+  step.start_time = dicom::elementText(attributes, DCM_PerformedProcedureStepStartTime);
   step.calling_aet = calling_aet;
-  step.attributes = encodeDataset(attributes);
+  step.attributes = dicom::encodeDataset(attributes);
 
   auto transaction = store_.beginWrite();
   if (transaction.findStep(uid)) {
@@ -196,7 +163,8 @@ MppsOutcome MppsProcessor::create(const std::string& uid, DcmDataset& attributes
 
 MppsOutcome MppsProcessor::set(const std::string& uid, DcmDataset& modifications,
                                const std::string& calling_aet) {
-  const std::string new_status = textOf(modifications, DCM_PerformedProcedureStepStatus);
+  const std::string new_status =
+      dicom::elementText(modifications, DCM_PerformedProcedureStepStatus);
   if (modifications.tagExists(DCM_PerformedProcedureStepStatus) && !isStepStatus(new_status)) {
     return failure(st::kInvalidAttributeValue,
                    "'" + new_status + "' is not IN PROGRESS, COMPLETED or DISCONTINUED",
@@ -210,17 +178,17 @@ MppsOutcome MppsProcessor::set(const std::string& uid, DcmDataset& modifications
   }
 
   // The modification list replaces the attributes it names; the rest of the step stays.
-  auto stored = decodeDataset(step->attributes);
+  auto stored = dicom::decodeDataset(step->attributes);
   for (unsigned long i = 0; i < modifications.card(); ++i) {
     DcmElement* element = modifications.getElement(i);
     stored->findAndDeleteElement(element->getTag());
     stored->insert(OFstatic_cast(DcmElement*, element->clone()), OFTrue);
   }
   if (!new_status.empty()) step->status = new_status;
-  step->end_date = textOf(*stored, DCM_PerformedProcedureStepEndDate);
-  step->end_time = textOf(*stored, DCM_PerformedProcedureStepEndTime);
+  step->end_date = dicom::elementText(*stored, DCM_PerformedProcedureStepEndDate);
+  step->end_time = dicom::elementText(*stored, DCM_PerformedProcedureStepEndTime);
   step->discontinuation_reason = discontinuationReason(*stored);
-  step->attributes = encodeDataset(*stored);
+  step->attributes = dicom::encodeDataset(*stored);
   transaction.updateStep(*step);
 
   MppsOutcome outcome;

@@ -8,23 +8,14 @@
 #include <string>
 #include <vector>
 
+#include "common/dicom/dimse_status.h"
 #include "services/mwl/worklist_lifecycle.h"
 #include "services/mwl/worklist_store.h"
 
 namespace gateway::mwl {
 
-// DIMSE statuses of the MPPS service (PS3.4 F.7, PS3.7 C).
-namespace mpps_status {
-inline constexpr std::uint16_t kSuccess = 0x0000;
-inline constexpr std::uint16_t kInvalidAttributeValue = 0x0106;
-inline constexpr std::uint16_t kProcessingFailure = 0x0110;
-inline constexpr std::uint16_t kDuplicateSopInstance = 0x0111;
-inline constexpr std::uint16_t kNoSuchObjectInstance = 0x0112;
-inline constexpr std::uint16_t kMissingAttribute = 0x0120;
-}  // namespace mpps_status
-
 struct MppsOutcome {
-  std::uint16_t status = mpps_status::kSuccess;
+  std::uint16_t status = dicom::status::kSuccess;
   std::string comment;                     // Error Comment when failing
   std::vector<DcmTagKey> offending;        // Attribute Identifier List when failing
   std::unique_ptr<DcmDataset> attributes;  // attribute list for the response
@@ -51,8 +42,5 @@ class MppsProcessor {
   const WorklistLifecycle& lifecycle_;
 };
 
-// A dataset as bytes (explicit VR little endian) and back, for the attributes column.
-std::string encodeDataset(DcmDataset& dataset);
-std::unique_ptr<DcmDataset> decodeDataset(const std::string& bytes);
 
 }  // namespace gateway::mwl

@@ -18,9 +18,7 @@ constexpr std::size_t kBufferBytes = 1U << 20;
 
 }  // namespace
 
-HashingFileSink::HashingFileSink(int fd) : fd_(fd) {
-  buffer_.reserve(kBufferBytes);
-}
+HashingFileSink::HashingFileSink(int fd) : fd_(fd) { buffer_.reserve(kBufferBytes); }
 
 OFCondition HashingFileSink::status() const {
   if (failure_ == Failure::kNone) return EC_Normal;

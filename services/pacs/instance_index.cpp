@@ -172,6 +172,35 @@ void InstanceIndex::addQuarantined(const QuarantinedInstance& r) {
   s.exec();
 }
 
+std::vector<StoredInstance> InstanceIndex::forRetrieve(const RetrieveKeys& keys) {
+  std::string where = " WHERE status = 'STORED'";
+  std::vector<std::string> values;
+  if (!keys.patient_id.empty()) {
+    where += " AND patient_id = ?";
+    values.push_back(keys.patient_id);
+  }
+  const auto in = [&](const char* column, const std::vector<std::string>& uids) {
+    if (uids.empty()) return;
+    where += std::string(" AND ") + column + " IN (";
+    for (std::size_t i = 0; i < uids.size(); ++i) {
+      where += i == 0 ? "?" : ",?";
+      values.push_back(uids[i]);
+    }
+    where += ")";
+  };
+  in("study_instance_uid", keys.study_uids);
+  in("series_instance_uid", keys.series_uids);
+  in("sop_instance_uid", keys.instance_uids);
+  std::lock_guard lock(mutex_);
+  SQLite::Statement s(*db_, std::string("SELECT ") + kColumns + " FROM stored_instances" + where +
+                                " ORDER BY study_instance_uid, series_instance_uid, "
+                                "CAST(instance_number AS INTEGER), sop_instance_uid");
+  for (std::size_t i = 0; i < values.size(); ++i) s.bind(static_cast<int>(i + 1), values[i]);
+  std::vector<StoredInstance> rows;
+  while (s.executeStep()) rows.push_back(rowFrom(s));
+  return rows;
+}
+
 std::vector<QuarantinedInstance> InstanceIndex::quarantined() {
   std::lock_guard lock(mutex_);
   SQLite::Statement s(*db_,

@@ -13,6 +13,7 @@
 
 #include "common/db/database.h"
 #include "services/pacs/instance_metadata.h"
+#include "services/pacs/retrieve_keys.h"
 
 namespace gateway::pacs {
 
@@ -62,6 +63,8 @@ class InstanceIndex {
   void setStatus(const std::string& sop_instance_uid, const std::string& status);
   std::int64_t count();
   void addQuarantined(const QuarantinedInstance& row);
+  // The STORED instances a retrieve selects, by study, series and instance number.
+  std::vector<StoredInstance> forRetrieve(const RetrieveKeys& keys);
   std::vector<QuarantinedInstance> quarantined();
   // Calls `visit` for every row, in storage_path order.
   void forEach(const std::function<void(const StoredInstance&)>& visit);

@@ -4,16 +4,12 @@
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcmetinf.h>
 
+#include "common/dicom/element_text.h"
+
 namespace gateway::pacs {
 namespace {
 
 constexpr Uint32 kMaxValueBytesLoaded = 4096;
-
-std::string textOf(DcmItem& item, const DcmTagKey& tag) {
-  OFString value;
-  if (item.findAndGetOFStringArray(tag, value).bad()) return {};
-  return std::string(value.c_str());
-}
 
 // The view as coded (PS3.3 C.8.11.7, CID 4014 and 4015): the first View Code Sequence item as
 // SCHEME:VALUE, and the meanings of its modifiers ("implant displaced", ...).
@@ -22,8 +18,8 @@ void readViewCode(DcmItem& dataset, InstanceMetadata& m) {
   if (dataset.findAndGetSequenceItem(DCM_ViewCodeSequence, view, 0).bad() || view == nullptr) {
     return;
   }
-  const std::string scheme = textOf(*view, DCM_CodingSchemeDesignator);
-  const std::string value = textOf(*view, DCM_CodeValue);
+  const std::string scheme = dicom::elementText(*view, DCM_CodingSchemeDesignator);
+  const std::string value = dicom::elementText(*view, DCM_CodeValue);
   if (!value.empty()) m.view_code = scheme + ":" + value;
   for (signed long i = 0;; ++i) {
     DcmItem* modifier = nullptr;
@@ -31,8 +27,8 @@ void readViewCode(DcmItem& dataset, InstanceMetadata& m) {
         modifier == nullptr) {
       break;
     }
-    std::string meaning = textOf(*modifier, DCM_CodeMeaning);
-    if (meaning.empty()) meaning = textOf(*modifier, DCM_CodeValue);
+    std::string meaning = dicom::elementText(*modifier, DCM_CodeMeaning);
+    if (meaning.empty()) meaning = dicom::elementText(*modifier, DCM_CodeValue);
     if (!meaning.empty()) m.view_modifiers += (m.view_modifiers.empty() ? "" : "|") + meaning;
   }
 }
@@ -53,21 +49,23 @@ MetadataResult readInstanceMetadata(const std::filesystem::path& file) {
   if (dataset.tagExists(DCM_SpecificCharacterSet)) (void)dataset.convertToUTF8();
 
   InstanceMetadata m;
-  m.transfer_syntax_uid = textOf(*format.getMetaInfo(), DCM_TransferSyntaxUID);
-  m.sop_class_uid = textOf(dataset, DCM_SOPClassUID);
-  m.sop_instance_uid = textOf(dataset, DCM_SOPInstanceUID);
-  m.patient_id = textOf(dataset, DCM_PatientID);
-  m.patient_name = textOf(dataset, DCM_PatientName);
-  m.accession_number = textOf(dataset, DCM_AccessionNumber);
-  m.study_instance_uid = textOf(dataset, DCM_StudyInstanceUID);
-  m.series_instance_uid = textOf(dataset, DCM_SeriesInstanceUID);
-  m.modality = textOf(dataset, DCM_Modality);
-  m.study_date = textOf(dataset, DCM_StudyDate);
-  m.series_number = textOf(dataset, DCM_SeriesNumber);
-  m.instance_number = textOf(dataset, DCM_InstanceNumber);
-  m.image_laterality = textOf(dataset, DCM_ImageLaterality);
-  if (m.image_laterality.empty()) m.image_laterality = textOf(dataset, DCM_Laterality);
-  m.view_position = textOf(dataset, DCM_ViewPosition);
+  m.transfer_syntax_uid = dicom::elementText(*format.getMetaInfo(), DCM_TransferSyntaxUID);
+  m.sop_class_uid = dicom::elementText(dataset, DCM_SOPClassUID);
+  m.sop_instance_uid = dicom::elementText(dataset, DCM_SOPInstanceUID);
+  m.patient_id = dicom::elementText(dataset, DCM_PatientID);
+  m.patient_name = dicom::elementText(dataset, DCM_PatientName);
+  m.accession_number = dicom::elementText(dataset, DCM_AccessionNumber);
+  m.study_instance_uid = dicom::elementText(dataset, DCM_StudyInstanceUID);
+  m.series_instance_uid = dicom::elementText(dataset, DCM_SeriesInstanceUID);
+  m.modality = dicom::elementText(dataset, DCM_Modality);
+  m.study_date = dicom::elementText(dataset, DCM_StudyDate);
+  m.series_number = dicom::elementText(dataset, DCM_SeriesNumber);
+  m.instance_number = dicom::elementText(dataset, DCM_InstanceNumber);
+  m.image_laterality = dicom::elementText(dataset, DCM_ImageLaterality);
+  if (m.image_laterality.empty()) {
+    m.image_laterality = dicom::elementText(dataset, DCM_Laterality);
+  }
+  m.view_position = dicom::elementText(dataset, DCM_ViewPosition);
   readViewCode(dataset, m);
   m.has_pixel_data = dataset.tagExists(DCM_PixelData);
   m.has_rows = dataset.tagExistsWithValue(DCM_Rows);

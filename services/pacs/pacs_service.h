@@ -6,6 +6,8 @@
 
 #include "common/config/gateway_config.h"
 #include "common/dicom/dicom_server.h"
+#include "services/pacs/commitment_service.h"
+#include "services/pacs/commitment_store.h"
 #include "services/pacs/file_store.h"
 #include "services/pacs/instance_archiver.h"
 #include "services/pacs/instance_index.h"
@@ -21,9 +23,12 @@ class PacsService {
   // Opens the index and reconciles storage with it (before any port opens). Throws
   // std::runtime_error with a clear message on failure. `port_override` = 0 binds an
   // ephemeral port (tests); otherwise config.pacs.port.
+  // `resolve_ae` says where to call a remote AE (commitment reports on a new association);
+  // without it such reports are refused.
   explicit PacsService(const config::GatewayConfig& config,
                        std::optional<std::uint16_t> port_override = std::nullopt,
                        InstanceObserver* observer = nullptr,
+                       CommitmentService::Resolver resolve_ae = {},
                        dicom::ServiceObserver* service_observer = nullptr);
   ~PacsService();
 
@@ -33,6 +38,7 @@ class PacsService {
   int activeAssociations() const { return server_->activeAssociations(); }
   const ReconcileReport& reconcileReport() const { return reconcile_report_; }
   InstanceIndex& index() { return *index_; }
+  CommitmentStore& commitments() { return *commitments_; }
   FileStore& store() { return store_; }
 
  private:
@@ -41,6 +47,8 @@ class PacsService {
   std::unique_ptr<InstanceIndex> index_;
   ReconcileReport reconcile_report_;
   std::unique_ptr<InstanceArchiver> archiver_;
+  std::unique_ptr<CommitmentStore> commitments_;
+  std::unique_ptr<CommitmentService> commitment_;
   std::unique_ptr<StorageScp> scp_;
   std::unique_ptr<dicom::DicomServer> server_;
 };

@@ -3,6 +3,7 @@
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcmetinf.h>
 
+#include <algorithm>
 #include <system_error>
 
 #include "common/dicom/consumer_stream.h"
@@ -10,6 +11,7 @@
 #include "common/logging/identifier_mask.h"
 #include "common/logging/logging.h"
 #include "services/pacs/hashing_file_sink.h"
+#include "services/pacs/retrieve_provider.h"
 #include "services/pacs/storage_sop_classes.h"
 
 namespace gateway::pacs {
@@ -114,10 +116,24 @@ class FileReception : public dicom::StoreReception {
 class StoreAssociationHandler : public dicom::AssociationHandler, public dicom::StoreProvider {
  public:
   StoreAssociationHandler(const dicom::AssociationContext& context, FileStore& store,
-                          InstanceArchiver& archiver)
-      : context_(context), store_(store), archiver_(archiver) {}
+                          InstanceArchiver& archiver, CommitmentService* commitment,
+                          CommitmentStore* commitments, InstanceIndex* index,
+                          const CommitmentService::Resolver& resolve_ae)
+      : context_(context), store_(store), archiver_(archiver) {
+    if (commitment != nullptr && commitments != nullptr) {
+      commitment_ = std::make_unique<CommitmentProvider>(context_, *commitment, *commitments);
+    }
+    if (index != nullptr) {
+      retrieve_ = std::make_unique<RetrieveService>(context_, *index, store_, resolve_ae);
+    }
+  }
 
   dicom::StoreProvider* store() override { return this; }
+  dicom::NServiceProvider* normalized() override { return commitment_.get(); }
+  dicom::RetrieveProvider* retrieve() override { return retrieve_.get(); }
+  std::optional<dicom::OutboundRequest> takeOutbound() override {
+    return commitment_ ? commitment_->takeOutbound() : std::nullopt;
+  }
 
   Start beginStore(const dicom::StoreRequest& request) override {
     Start start;
@@ -142,21 +158,46 @@ class StoreAssociationHandler : public dicom::AssociationHandler, public dicom::
   dicom::AssociationContext context_;
   FileStore& store_;
   InstanceArchiver& archiver_;
+  std::unique_ptr<CommitmentProvider> commitment_;  // after context_: it refers to it
+  std::unique_ptr<RetrieveService> retrieve_;
 };
 
 }  // namespace
 
 StorageScp::StorageScp(const config::PacsSettings& settings, FileStore& store,
-                       InstanceArchiver& archiver)
+                       InstanceArchiver& archiver, CommitmentService* commitment,
+                       CommitmentStore* commitments, InstanceIndex* index,
+                       CommitmentService::Resolver resolve_ae)
     : store_(store),
       archiver_(archiver),
+      commitment_(commitment),
+      commitments_(commitments),
+      index_(index),
+      resolve_ae_(std::move(resolve_ae)),
       sop_classes_(storageSopClasses(settings.allowed_sop_classes)) {}
+
+std::vector<std::string> StorageScp::abstractSyntaxes() const {
+  std::vector<std::string> syntaxes = sop_classes_;
+  if (commitment_ != nullptr) syntaxes.emplace_back(kStorageCommitmentClass);
+  if (index_ != nullptr) {
+    for (const char* model : {kPatientRootMove, kPatientRootGet, kStudyRootMove, kStudyRootGet}) {
+      syntaxes.emplace_back(model);
+    }
+  }
+  return syntaxes;
+}
+
+bool StorageScp::acceptsPeerScpRole(const std::string& abstract_syntax) const {
+  return index_ != nullptr &&
+         std::find(sop_classes_.begin(), sop_classes_.end(), abstract_syntax) != sop_classes_.end();
+}
 
 std::vector<std::string> StorageScp::transferSyntaxes() const { return storageTransferSyntaxes(); }
 
 std::unique_ptr<dicom::AssociationHandler> StorageScp::createHandler(
     const dicom::AssociationContext& context) {
-  return std::make_unique<StoreAssociationHandler>(context, store_, archiver_);
+  return std::make_unique<StoreAssociationHandler>(context, store_, archiver_, commitment_,
+                                                   commitments_, index_, resolve_ae_);
 }
 
 }  // namespace gateway::pacs

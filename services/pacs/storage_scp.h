@@ -6,21 +6,28 @@
 
 #include "common/config/gateway_config.h"
 #include "common/dicom/dicom_server.h"
+#include "services/pacs/commitment_service.h"
 #include "services/pacs/file_store.h"
 #include "services/pacs/instance_archiver.h"
 
 namespace gateway::pacs {
 
-// The storage service: negotiates storage SOP classes and, for each C-STORE, gives the DICOM
+// The storage AE: negotiates storage SOP classes (and Storage Commitment) and, for each
+// C-STORE, gives the DICOM
 // edge a reception that writes the dataset exactly as received (behind a Part 10 meta
 // header) to a temporary file, then hands it to the archiver and answers with the
 // archiver's status. createHandler runs on worker threads; the archiver and file store it
 // shares are thread-safe.
 class StorageScp : public dicom::DicomService {
  public:
-  StorageScp(const config::PacsSettings& settings, FileStore& store, InstanceArchiver& archiver);
+  // With `commitment`, the AE also answers Storage Commitment Push Model (N-ACTION).
+  StorageScp(const config::PacsSettings& settings, FileStore& store, InstanceArchiver& archiver,
+             CommitmentService* commitment = nullptr, CommitmentStore* commitments = nullptr,
+             InstanceIndex* index = nullptr, CommitmentService::Resolver resolve_ae = {});
 
-  std::vector<std::string> abstractSyntaxes() const override { return sop_classes_; }
+  std::vector<std::string> abstractSyntaxes() const override;
+  // C-GET: the peer receives the objects on its own association, as a storage SCP.
+  bool acceptsPeerScpRole(const std::string& abstract_syntax) const override;
   std::vector<std::string> transferSyntaxes() const override;
   std::unique_ptr<dicom::AssociationHandler> createHandler(
       const dicom::AssociationContext& context) override;
@@ -28,6 +35,10 @@ class StorageScp : public dicom::DicomService {
  private:
   FileStore& store_;
   InstanceArchiver& archiver_;
+  CommitmentService* commitment_;
+  CommitmentStore* commitments_;
+  InstanceIndex* index_;  // with it, the AE also answers C-MOVE and C-GET
+  CommitmentService::Resolver resolve_ae_;
   std::vector<std::string> sop_classes_;
 };
 

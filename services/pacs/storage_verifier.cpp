@@ -3,8 +3,8 @@
 #include <filesystem>
 #include <set>
 
-#include "common/crypto/sha256.h"
 #include "common/json/json_writer.h"
+#include "services/pacs/stored_file_inspector.h"
 
 namespace gateway::pacs {
 namespace {
@@ -37,25 +37,31 @@ VerifyReport verifyStorage(FileStore& store, InstanceIndex& index,
           {"missing", row.storage_path, row.metadata.sop_instance_uid, "file not found"});
       continue;
     }
-    const auto size = static_cast<std::int64_t>(fs::file_size(path, ec));
-    const auto hash = crypto::sha256OfFile(path);
-    if (!hash) {
-      report.problems.push_back(
-          {"missing", row.storage_path, row.metadata.sop_instance_uid, "file cannot be read"});
+    // One read: the hash, and whether a reader can still parse the object.
+    const StoredFileInspection file = inspectStoredFile(path);
+    if (!file.readable) {
+      report.problems.push_back({"missing", row.storage_path, row.metadata.sop_instance_uid,
+                                 "file cannot be read: " + file.error});
       continue;
     }
-    report.bytes_hashed += static_cast<std::uint64_t>(size);
-    if (*hash != row.storage_hash) {
+    const auto size = static_cast<std::int64_t>(file.size);
+    report.bytes_hashed += file.size;
+    if (file.sha256 != row.storage_hash) {
       report.problems.push_back({"corrupt", row.storage_path, row.metadata.sop_instance_uid,
-                                 "sha256 " + *hash + " != indexed " + row.storage_hash});
+                                 "sha256 " + file.sha256 + " != indexed " + row.storage_hash});
     } else if (size != row.file_size) {
       report.problems.push_back(
           {"size_mismatch", row.storage_path, row.metadata.sop_instance_uid,
            std::to_string(size) + " bytes != indexed " + std::to_string(row.file_size)});
+    } else if (!file.structure_error.empty()) {
+      report.problems.push_back(
+          {"unreadable", row.storage_path, row.metadata.sop_instance_uid, file.structure_error});
     } else {
       ++report.files_ok;
     }
+    if (!row.flags.empty()) report.flagged.push_back({row.metadata.sop_instance_uid, row.flags});
   }
+  report.quarantined = index.quarantined().size();
   if (progress) progress(done);
   store.forEachFile([&](const std::string& relative) {
     if (indexed_paths.count(relative) == 0) {
@@ -66,6 +72,10 @@ VerifyReport verifyStorage(FileStore& store, InstanceIndex& index,
 }
 
 std::string toJson(const VerifyReport& report) {
+  json::Json flagged = json::Json::array();
+  for (const auto& f : report.flagged) {
+    flagged.push_back({{"sop_instance_uid", f.sop_instance_uid}, {"flags", f.flags}});
+  }
   json::Json problems = json::Json::array();
   for (const auto& p : report.problems) {
     problems.push_back({{"kind", p.kind},
@@ -77,7 +87,9 @@ std::string toJson(const VerifyReport& report) {
                           {"rows_checked", report.rows_checked},
                           {"files_ok", report.files_ok},
                           {"bytes_hashed", report.bytes_hashed},
-                          {"problems", std::move(problems)}};
+                          {"problems", std::move(problems)},
+                          {"flagged", std::move(flagged)},
+                          {"quarantined", report.quarantined}};
   return json::toJsonLine(out) + "\n";
 }
 
@@ -87,9 +99,19 @@ std::string toText(const VerifyReport& report) {
     out += p.kind + "\t" + p.storage_path + "\t" +
            (p.sop_instance_uid.empty() ? "-" : p.sop_instance_uid) + "\t" + p.detail + "\n";
   }
+  for (const auto& f : report.flagged)
+    out += "flagged\t" + f.sop_instance_uid + "\t" + f.flags + "\n";
   out += "checked " + std::to_string(report.rows_checked) + " indexed files, " +
          std::to_string(report.files_ok) + " ok, " + std::to_string(report.problems.size()) +
          " problem(s)\n";
+  if (!report.flagged.empty()) {
+    out += std::to_string(report.flagged.size()) +
+           " stored instance(s) flagged (kept, but missing what a screening service needs)\n";
+  }
+  if (report.quarantined > 0) {
+    out += std::to_string(report.quarantined) +
+           " differing second copies kept in .quarantine (see quarantined_instances)\n";
+  }
   return out;
 }
 

@@ -11,7 +11,7 @@
 namespace gateway::pacs {
 
 struct VerifyProblem {
-  std::string kind;  // missing, corrupt, size_mismatch, orphan
+  std::string kind;  // missing, corrupt, size_mismatch, unreadable, orphan
   std::string storage_path;
   std::string sop_instance_uid;  // empty for orphans
   std::string detail;
@@ -22,6 +22,13 @@ struct VerifyReport {
   std::int64_t files_ok = 0;
   std::uint64_t bytes_hashed = 0;
   std::vector<VerifyProblem> problems;
+  // Kept but noteworthy (receive validation's flags: no_patient_id, no_accession_number).
+  struct Flagged {
+    std::string sop_instance_uid;
+    std::string flags;
+  };
+  std::vector<Flagged> flagged;
+  std::size_t quarantined = 0;  // second copies kept in .quarantine
   bool ok() const { return problems.empty(); }
 };
 
@@ -34,7 +41,9 @@ struct VerifyProgress {
 };
 using VerifyProgressCallback = std::function<void(const VerifyProgress&)>;
 
-// Re-hashes every indexed file and compares with its row; lists files with no row.
+// Re-hashes every indexed file and compares with its row, checks that it is still a
+// parseable DICOM object (structure pre-scan: "unreadable" when truncated or malformed);
+// lists files with no row, flagged instances and the quarantine's size.
 // Read-only: changes nothing. `progress`, when given, is called after each indexed file.
 VerifyReport verifyStorage(FileStore& store, InstanceIndex& index,
                            const VerifyProgressCallback& progress = {});

@@ -90,8 +90,8 @@ int runServe(const config::GatewayConfig& config) {
   try {
     mwl_service = std::make_unique<mwl::MwlService>(config, std::nullopt, &metrics);
     worklist_link = std::make_unique<WorklistLink>(mwl_service->lifecycle());
-    pacs_service =
-        std::make_unique<pacs::PacsService>(config, std::nullopt, worklist_link.get(), &metrics);
+    pacs_service = std::make_unique<pacs::PacsService>(
+        config, std::nullopt, worklist_link.get(), pacs::CommitmentService::Resolver{}, &metrics);
     if (config.http.port != 0) {
       operator_window = std::make_unique<window::OperatorWindow>(
           config,

@@ -42,12 +42,16 @@ int runVerifyStorage(const config::GatewayConfig& config, const VerifyStorageOpt
 CommandDeclaration verifyStorageCommand() {
   CommandDeclaration command;
   command.name = "verify-storage";
-  command.summary = "re-hash every stored file; report missing, corrupt, orphan files";
+  command.summary = "re-hash and re-check every stored file; report missing, corrupt, unreadable";
   command.description =
       "Re-hashes every indexed file (PACS_STORAGE_PATH, PACS_DB_PATH) and compares it with\n"
-      "its index row. Reports missing, corrupt (hash mismatch), size_mismatch and orphan\n"
-      "(file without a row) files, as text or --json. Safe while `serve` runs. On a\n"
-      "terminal, a progress line on stderr shows files and bytes done, rate and time left.\n";
+      "its index row, and checks in the same read that it is still a DICOM object a reader\n"
+      "can parse. Reports missing, corrupt (hash mismatch), size_mismatch, unreadable\n"
+      "(truncated or malformed: the Part 10 structure fails the same pre-scan received\n"
+      "datasets pass) and orphan (file without a row) files; lists instances stored but\n"
+      "flagged (no Patient ID, no Accession Number) and counts quarantined second copies.\n"
+      "Text or --json. Safe while `serve` runs. On a terminal, a progress line on stderr\n"
+      "shows files and bytes done, rate and time left.\n";
   command.footer = "Exit 0 when every file is intact, 1 if anything is wrong or unreadable.\n";
   command.settings = {"pacs.storage_path", "pacs.db_path", "log_level"};
   command.declare = [](CLI::App& app, CommandLine& command_line) {

@@ -5,7 +5,9 @@
 
 namespace gateway::test {
 
-PacsHarness::PacsHarness(const std::function<void(config::GatewayConfig&)>& adjust) {
+PacsHarness::PacsHarness(const std::function<void(config::GatewayConfig&)>& adjust,
+                         pacs::CommitmentService::Resolver resolve_ae)
+    : resolve_ae_(std::move(resolve_ae)) {
   config_.log_level = "info";
   config_.pacs.storage_path = dir_ / "storage";
   config_.pacs.db_path = dir_ / "pacs.db";
@@ -17,7 +19,7 @@ PacsHarness::PacsHarness(const std::function<void(config::GatewayConfig&)>& adju
   logging::initLogging(config_.log_level);
   dicom::configureDcmtkGlobals(config_.network);
   std::filesystem::create_directories(config_.pacs.storage_path);
-  service_ = std::make_unique<pacs::PacsService>(config_, std::uint16_t{0});
+  service_ = std::make_unique<pacs::PacsService>(config_, std::uint16_t{0}, nullptr, resolve_ae_);
   service_->start();
 }
 
@@ -32,7 +34,7 @@ void PacsHarness::stop() {
 
 void PacsHarness::restart() {
   stop();
-  service_ = std::make_unique<pacs::PacsService>(config_, std::uint16_t{0});
+  service_ = std::make_unique<pacs::PacsService>(config_, std::uint16_t{0}, nullptr, resolve_ae_);
   service_->start();
 }
 

@@ -15,7 +15,8 @@ namespace gateway::test {
 // SQLite file. Stops (and joins every thread) on destruction.
 class PacsHarness {
  public:
-  explicit PacsHarness(const std::function<void(config::GatewayConfig&)>& adjust = {});
+  explicit PacsHarness(const std::function<void(config::GatewayConfig&)>& adjust = {},
+                       pacs::CommitmentService::Resolver resolve_ae = {});
   ~PacsHarness();
 
   std::uint16_t port() const { return service_->port(); }
@@ -36,6 +37,7 @@ class PacsHarness {
  private:
   TempDir dir_;
   config::GatewayConfig config_;
+  pacs::CommitmentService::Resolver resolve_ae_;
   std::unique_ptr<pacs::PacsService> service_;
 };
 

@@ -77,7 +77,8 @@ class ObservedPacs : public ::testing::Test {
     logging::initLogging("warn");
     dicom::configureDcmtkGlobals(config_.network);
     std::filesystem::create_directories(config_.pacs.storage_path);
-    service_ = std::make_unique<pacs::PacsService>(config_, std::uint16_t{0}, nullptr, &observer_);
+    service_ = std::make_unique<pacs::PacsService>(config_, std::uint16_t{0}, nullptr,
+                                                   pacs::CommitmentService::Resolver{}, &observer_);
     service_->start();
   }
   ~ObservedPacs() override { service_->stop(std::chrono::seconds(5)); }
@@ -137,7 +138,8 @@ TEST(ObservedServices, FeedTheOperatorsCountersAsTrafficHappens) {
   dicom::configureDcmtkGlobals(config.network);
   std::filesystem::create_directories(config.pacs.storage_path);
   window::ServiceMetrics metrics;
-  pacs::PacsService service(config, std::uint16_t{0}, nullptr, &metrics);
+  pacs::PacsService service(config, std::uint16_t{0}, nullptr, pacs::CommitmentService::Resolver{},
+                            &metrics);
   service.start();
   metrics.addService("pacs", config.pacs.aet, service.port());
   for (int i = 0; i < 3; ++i) {

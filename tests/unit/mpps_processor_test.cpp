@@ -2,6 +2,9 @@
 // worklist database, asserting the statuses, the stored step and the item's life cycle.
 #include "services/mwl/mpps_processor.h"
 
+#include "common/dicom/dataset_codec.h"
+#include "common/dicom/dimse_status.h"
+
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <gtest/gtest.h>
 
@@ -15,7 +18,7 @@
 namespace gateway::mwl {
 namespace {
 
-namespace st = mpps_status;
+namespace st = dicom::status;
 
 std::string text(DcmItem& item, const DcmTagKey& tag) {
   OFString value;
@@ -84,7 +87,7 @@ TEST_F(MppsProcessorTest, CreateRecordsTheStepAndStartsTheItem) {
   EXPECT_EQ(step->linked_accession, "A1");
   EXPECT_EQ(step->link_rule, "accession");
   // The whole attribute list is kept.
-  EXPECT_EQ(text(*decodeDataset(step->attributes), DCM_PatientName), "DOE^JANE");
+  EXPECT_EQ(text(*dicom::decodeDataset(step->attributes), DCM_PatientName), "DOE^JANE");
 
   const auto history = store_.statusHistory("A1");
   ASSERT_EQ(history.size(), 1u);
@@ -226,7 +229,7 @@ TEST_F(MppsProcessorTest, SetMergesTheModificationsAndCompletesTheItem) {
   EXPECT_EQ(step->end_date, "20261128");
   EXPECT_EQ(step->end_time, "094500");
   // The stored attribute list holds the N-CREATE's attributes and every modification.
-  auto merged = decodeDataset(step->attributes);
+  auto merged = dicom::decodeDataset(step->attributes);
   EXPECT_EQ(text(*merged, DCM_PatientName), "DOE^JANE");
   EXPECT_EQ(text(*merged, DCM_PerformedProcedureStepDescription), "4 views");
   EXPECT_EQ(text(*merged, DCM_PerformedStationName), "ROOM 2");
@@ -297,12 +300,12 @@ TEST_F(MppsProcessorTest, NeverMovesAnItemBackwardsButRecordsItsStep) {
 
 TEST(MppsDataset, SurvivesEncodingAndDecoding) {
   DcmDataset original = test::mppsCreateAttributes("A1", "P1");
-  auto decoded = decodeDataset(encodeDataset(original));
+  auto decoded = dicom::decodeDataset(dicom::encodeDataset(original));
   EXPECT_EQ(text(*decoded, DCM_PatientID), "P1");
   DcmItem* ssa = nullptr;
   ASSERT_TRUE(decoded->findAndGetSequenceItem(DCM_ScheduledStepAttributesSequence, ssa, 0).good());
   EXPECT_EQ(text(*ssa, DCM_StudyInstanceUID), test::kMppsStudyUid);
-  EXPECT_THROW(decodeDataset(std::string("\x08\x00\x05", 3)), std::runtime_error);
+  EXPECT_THROW(dicom::decodeDataset(std::string("\x08\x00\x05", 3)), std::runtime_error);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include <fstream>
 
+#include "common/crypto/sha256.h"
 #include "services/pacs/storage_path.h"
 #include "tests/support/storage_fixture.h"
 
@@ -103,6 +104,38 @@ TEST(StorageVerifier, ReportsEveryProblemAtOnce) {
   EXPECT_NE(text.find("missing\t" + storagePathFor(gone) + "\t" + gone), std::string::npos) << text;
   EXPECT_NE(text.find("orphan\t" + storagePathFor(orphan) + "\t-"), std::string::npos) << text;
   EXPECT_NE(text.find("checked 2 indexed files, 1 ok, 2 problem(s)"), std::string::npos) << text;
+}
+
+TEST(StorageVerifier, ReportsAFileWhoseHashMatchesButThatCannotBeParsed) {
+  // What an older gateway acknowledged: an object cut inside its Pixel Data, indexed with
+  // the hash of what arrived. The hash alone says "ok"; the structure says otherwise.
+  test::StorageFixture s;
+  const std::string uid = s.storeIndexed();
+  const auto path = s.fileOf(uid);
+  fs::resize_file(path, fs::file_size(path) - 100);
+  auto row = s.row(uid);
+  row.storage_hash = crypto::sha256OfFile(path).value();
+  row.file_size = static_cast<std::int64_t>(fs::file_size(path));
+  s.index().upsert(row);
+  const auto report = verifyStorage(s.store(), s.index());
+  ASSERT_EQ(report.problems.size(), 1u) << toText(report);
+  EXPECT_EQ(report.problems[0].kind, "unreadable");
+  EXPECT_NE(report.problems[0].detail.find("dataset truncated in (7FE0,0010)"), std::string::npos)
+      << report.problems[0].detail;
+  EXPECT_NE(toJson(report).find("\"unreadable\""), std::string::npos);
+}
+
+TEST(StorageVerifier, ListsFlaggedInstancesWithoutCallingThemProblems) {
+  test::StorageFixture s;
+  const std::string uid = s.storeIndexed();
+  auto row = s.row(uid);
+  row.flags = "no_patient_id";
+  s.index().upsert(row);
+  const auto report = verifyStorage(s.store(), s.index());
+  EXPECT_TRUE(report.ok());
+  ASSERT_EQ(report.flagged.size(), 1u);
+  EXPECT_EQ(report.flagged[0].flags, "no_patient_id");
+  EXPECT_NE(toText(report).find("1 stored instance(s) flagged"), std::string::npos);
 }
 
 }  // namespace
