@@ -1,7 +1,6 @@
 #include "services/mwl/worklist_sql.h"
 
 #include <SQLiteCpp/Statement.h>
-#include <SQLiteCpp/Transaction.h>
 #include <sqlite3.h>
 
 #include "services/mwl/worklist_store.h"
@@ -301,18 +300,6 @@ ClearedRows deleteAll(SQLite::Database& db) {
 
 std::int64_t dataVersion(SQLite::Database& db) {
   return db.execAndGet("PRAGMA data_version").getInt64();
-}
-
-void writeHealthProbe(SQLite::Database& db, const std::string& writer) {
-  SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
-  SQLite::Statement s(db,
-                      "INSERT INTO health_probe (id, written_at, writer) "
-                      "VALUES (1, strftime('%Y-%m-%d %H:%M:%f', 'now'), ?) "
-                      "ON CONFLICT(id) DO UPDATE SET written_at = excluded.written_at, "
-                      "writer = excluded.writer");
-  s.bind(1, writer);
-  s.exec();
-  transaction.commit();
 }
 
 }  // namespace gateway::mwl::worklist_sql

@@ -42,8 +42,6 @@ void updateStep(SQLite::Database& db, const PerformedStep& step);
 
 ClearedRows deleteAll(SQLite::Database& db);
 std::int64_t dataVersion(SQLite::Database& db);
-// A real write in its own transaction (health_probe, one row): healthcheck --json.
-void writeHealthProbe(SQLite::Database& db, const std::string& writer);
 
 }  // namespace worklist_sql
 }  // namespace gateway::mwl

@@ -62,7 +62,7 @@ bool WorklistStore::remove(const std::string& accession_number) {
 
 void WorklistStore::proveWritable(const std::string& writer) {
   std::lock_guard lock(mutex_);
-  worklist_sql::writeHealthProbe(*db_, writer);
+  db::writeHealthProbe(*db_, writer);
 }
 
 }  // namespace gateway::mwl

@@ -266,15 +266,7 @@ std::int64_t InstanceIndex::storedBytes() {
 
 void InstanceIndex::proveWritable(const std::string& writer) {
   std::lock_guard lock(mutex_);
-  auto transaction = db::beginImmediate(*db_);
-  SQLite::Statement s(*db_,
-                      "INSERT INTO health_probe (id, written_at, writer) "
-                      "VALUES (1, strftime('%Y-%m-%d %H:%M:%f', 'now'), ?) "
-                      "ON CONFLICT(id) DO UPDATE SET written_at = excluded.written_at, "
-                      "writer = excluded.writer");
-  s.bind(1, writer);
-  s.exec();
-  transaction.commit();
+  db::writeHealthProbe(*db_, writer);
 }
 
 void InstanceIndex::forEach(const std::function<void(const StoredInstance&)>& visit) {

@@ -19,6 +19,10 @@ CommandDeclaration emulateCommand();
 CommandDeclaration versionCommand();
 CommandDeclaration helpCommand();
 
+// The settings `healthcheck` and `status` read: the services' AEs and ports, the databases,
+// the storage, the HTTP server (to ask the running process) and the site's time zone.
+std::vector<std::string> operatorWindowSettings();
+
 // "0.1.0": the version of this binary.
 std::string versionText();
 

@@ -56,10 +56,7 @@ CommandDeclaration healthcheckCommand() {
       "last association per AE; each failed check names its phase.\n";
   command.footer = "Exit 0 when all answer (all pass), else 1 and one line saying which failed.\n";
   // The exchanges' own timeout is --timeout; the DIMSE timeout bounds each socket read.
-  command.settings = {
-      "pacs.aet",     "pacs.port",   "mwl.aet",           "mwl.port", "network.dimse_timeout",
-      "pacs.db_path", "mwl.db_path", "pacs.storage_path", "http.",    "timezone",
-      "log_level"};
+  command.settings = operatorWindowSettings();
   command.declare = [](CLI::App& app, CommandLine& command_line) {
     HealthcheckOptions& options = command_line.healthcheck;
     addValueOption(app, "--host", "HOST", "where the gateway runs (default 127.0.0.1)",

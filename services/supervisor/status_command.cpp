@@ -13,6 +13,7 @@
 #include "services/window/remote_health.h"
 #include "services/window/site_time.h"
 #include "services/window/status_json.h"
+#include "services/window/status_page.h"
 #include "services/window/status_report.h"
 #include "services/window/view_summary.h"
 
@@ -33,19 +34,6 @@ std::string padded(const std::string& value, std::size_t width) {
   const std::size_t chars = text::countCodePoints(value);
   if (chars < width) out.append(width - chars, ' ');
   return out + " ";
-}
-
-std::string bytes(std::uint64_t n) {
-  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  double value = static_cast<double>(n);
-  int unit = 0;
-  while (value >= 1024 && unit < 4) {
-    value /= 1024;
-    ++unit;
-  }
-  char out[32];
-  std::snprintf(out, sizeof(out), unit == 0 ? "%.0f %s" : "%.1f %s", value, units[unit]);
-  return out;
 }
 
 // The report as a person reads it: the same sections as the page.
@@ -111,9 +99,9 @@ void printText(const json::Json& status, const json::Json& health) {
   }
   const auto& storage = status["storage"];
   const auto& disk = storage["disk"];
-  std::cout << "Storage: " << bytes(storage.value("store_bytes", std::uint64_t{0}))
-            << " of images; disk " << bytes(disk.value("free_bytes", std::uint64_t{0})) << " free ("
-            << disk.value("free_percent", 0.0) << "% free)\n";
+  std::cout << "Storage: " << window::bytesText(storage.value("store_bytes", std::uint64_t{0}))
+            << " of images; disk " << window::bytesText(disk.value("free_bytes", std::uint64_t{0}))
+            << " free (" << disk.value("free_percent", 0.0) << "% free)\n";
   std::cout << "Health: " << (health.value("ok", false) ? "healthy" : "UNHEALTHY") << " (version "
             << text(health, "version") << ", up " << health.value("uptime_s", 0) << " s)";
   for (const auto& check : health["checks"]) {
@@ -171,6 +159,12 @@ int runStatus(const config::GatewayConfig& config, const StatusOptions& options)
 
 }  // namespace
 
+std::vector<std::string> operatorWindowSettings() {
+  return {"pacs.aet",     "pacs.port",   "mwl.aet",           "mwl.port", "network.dimse_timeout",
+          "pacs.db_path", "mwl.db_path", "pacs.storage_path", "http.",    "timezone",
+          "log_level"};
+}
+
 CommandDeclaration statusCommand() {
   CommandDeclaration command;
   command.name = "status";
@@ -184,10 +178,7 @@ CommandDeclaration statusCommand() {
       "(GATEWAY_HTTP_PORT); when it cannot be, the databases are read instead (then\n"
       "without the services' counters).\n";
   command.footer = "Exit 0 when the report was printed, 1 when it could not be made.\n";
-  command.settings = {
-      "pacs.aet",     "pacs.port",   "mwl.aet",           "mwl.port", "network.dimse_timeout",
-      "pacs.db_path", "mwl.db_path", "pacs.storage_path", "http.",    "timezone",
-      "log_level"};
+  command.settings = operatorWindowSettings();
   command.declare = [](CLI::App& app, CommandLine& command_line) {
     StatusOptions& options = command_line.status;
     addValueOption(app, "--date", "YYYYMMDD", "the day to show (default today, local time)",

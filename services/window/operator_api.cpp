@@ -231,15 +231,7 @@ HttpResponse OperatorApi::process() {
     out["started"] = static_cast<std::int64_t>(snapshot.started);
     json::Json last = json::Json::array();
     for (const auto& s : snapshot.services) {
-      if (!s.last_association) continue;
-      json::Json a = json::Json::object();
-      a["at"] = localIso(s.last_association->at);
-      a["service"] = s.name;
-      a["calling_aet"] = s.last_association->calling_aet;
-      a["peer_address"] = s.last_association->peer_address;
-      a["outcome"] = s.last_association->outcome;
-      a["at_unix"] = static_cast<std::int64_t>(s.last_association->at);
-      last.push_back(a);
+      if (s.last_association) last.push_back(associationJson(*s.last_association));
     }
     out["last_associations"] = last;
   }

@@ -6,16 +6,6 @@
 namespace gateway::window {
 namespace {
 
-json::Json associationJson(const AssociationEvent& event) {
-  json::Json out = json::Json::object();
-  out["at"] = localIso(event.at);
-  out["service"] = event.service;
-  out["calling_aet"] = event.calling_aet;
-  out["peer_address"] = event.peer_address;
-  out["outcome"] = event.outcome;
-  return out;
-}
-
 json::Json diskJson(const DiskSpace& disk) {
   json::Json out = json::Json::object();
   out["free_bytes"] = disk.free_bytes;
@@ -25,6 +15,17 @@ json::Json diskJson(const DiskSpace& disk) {
 }
 
 }  // namespace
+
+json::Json associationJson(const AssociationEvent& event) {
+  json::Json out = json::Json::object();
+  out["at"] = localIso(event.at);
+  out["at_unix"] = static_cast<std::int64_t>(event.at);
+  out["service"] = event.service;
+  out["calling_aet"] = event.calling_aet;
+  out["peer_address"] = event.peer_address;
+  out["outcome"] = event.outcome;
+  return out;
+}
 
 json::Json instanceJson(const pacs::StoredInstance& instance, bool unmasked) {
   const auto& m = instance.metadata;

@@ -16,6 +16,8 @@ namespace gateway::window {
 json::Json itemJson(const WorklistRow& row, bool unmasked, bool with_images);
 // sop_instance_uid, sop_class_uid, laterality, view, stored_at (local ISO 8601), ...
 json::Json instanceJson(const pacs::StoredInstance& instance, bool unmasked);
+// {"at" (local ISO 8601), "at_unix", "service", "calling_aet", "peer_address", "outcome"}
+json::Json associationJson(const AssociationEvent& event);
 json::Json servicesJson(const MetricsSnapshot& snapshot);
 json::Json storageJson(const StorageState& storage);
 // {"ok", "version", "uptime_s", "checks": [...], "disk": {...}, "last_associations": [...]}

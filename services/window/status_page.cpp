@@ -39,19 +39,6 @@ constexpr const char* kScript =
     "if(!i.naturalWidth){i.classList.add('broken');}});"
     "document.body.setAttribute('data-loaded','1');});";
 
-std::string bytesText(std::uint64_t bytes) {
-  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  double value = static_cast<double>(bytes);
-  int unit = 0;
-  while (value >= 1024 && unit < 4) {
-    value /= 1024;
-    ++unit;
-  }
-  char text[32];
-  std::snprintf(text, sizeof(text), unit == 0 ? "%.0f %s" : "%.1f %s", value, units[unit]);
-  return text;
-}
-
 std::string dateText(const std::string& date) { return scheduledDisplay(date, ""); }
 
 std::string shortTime(const std::string& iso) {
@@ -225,6 +212,19 @@ void storageSection(const StatusReport& report, std::string& out) {
 }
 
 }  // namespace
+
+std::string bytesText(std::uint64_t bytes) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double value = static_cast<double>(bytes);
+  int unit = 0;
+  while (value >= 1024 && unit < 4) {
+    value /= 1024;
+    ++unit;
+  }
+  char text[32];
+  std::snprintf(text, sizeof(text), unit == 0 ? "%.0f %s" : "%.1f %s", value, units[unit]);
+  return text;
+}
 
 std::string pagePolicy(const std::string& nonce) {
   return "default-src 'none'; img-src 'self'; style-src 'nonce-" + nonce + "'; script-src 'nonce-" +

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "services/window/status_report.h"
@@ -13,6 +14,9 @@ namespace gateway::window {
 // inline style and script, which the Content-Security-Policy header allows by it.
 std::string renderStatusPage(const StatusReport& report, const std::string& nonce,
                              int refresh_seconds = 30);
+
+// "1.3 MiB": a byte count as a person reads it (the page and `status`).
+std::string bytesText(std::uint64_t bytes);
 
 // The Content-Security-Policy for a page rendered with `nonce`.
 std::string pagePolicy(const std::string& nonce);
