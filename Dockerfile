@@ -13,7 +13,7 @@ RUN apt-get update \
       build-essential cmake pkg-config \
       libdcmtk-dev libsqlitecpp-dev libsqlite3-dev \
       libspdlog-dev libfmt-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev \
-      libgtest-dev libboost-thread-dev libssl-dev \
+      libgtest-dev libboost-thread-dev libboost-dev libssl-dev \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
@@ -32,10 +32,12 @@ FROM debian:12-slim
 #                 dictionary /usr/share/libdcmtk17/dicom.dic (DCMTK's compiled-in default
 #                 path; the gateway refuses to start without it)
 #   libsqlite3-0, libspdlog1.10, libfmt9, libyaml-cpp0.7, libssl3 (libcrypto.so.3)
+#   libdcmtk17 also brings libdcmimage/libdcmjpeg (thumbnails) and their libpng/libjpeg;
+#   tzdata: GATEWAY_TIMEZONE names a zone (Boost.Beast/Asio are header-only: nothing here)
 # SQLiteCpp is linked statically (Debian ships only libSQLiteCpp.a), so it needs nothing.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libdcmtk17 libsqlite3-0 libspdlog1.10 libfmt9 libyaml-cpp0.7 libssl3 \
+      libdcmtk17 libsqlite3-0 libspdlog1.10 libfmt9 libyaml-cpp0.7 libssl3 tzdata \
  && rm -rf /var/lib/apt/lists/*
 
 # Unprivileged user with a fixed uid/gid, so volume ownership is stable across rebuilds.
@@ -64,8 +66,10 @@ ENV PACS_AET=SCREENING_PACS \
 
 USER gateway
 WORKDIR /var/lib/pacs
-# 4243: worklist (MWL/MPPS), 4244: storage (PACS).
-EXPOSE 4243 4244
+# 4243: worklist (MWL/MPPS), 4244: storage (PACS), 8080: the operator's window (HTTP; bound
+# to 127.0.0.1 unless GATEWAY_HTTP_BIND says otherwise; compose publishes it to the host's
+# loopback only).
+EXPOSE 4243 4244 8080
 
 # Health is proven by traffic: a real C-ECHO to 127.0.0.1:$PACS_PORT as $PACS_AET.
 HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \

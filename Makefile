@@ -12,7 +12,7 @@ RUN_ENV = PACS_STORAGE_PATH=$(CURDIR)/var/storage PACS_DB_PATH=$(CURDIR)/var/pac
 
 .PHONY: all deps build test test-unit test-asan test-tsan run bench format clean
 .PHONY: bench-mwl bench-qr
-.PHONY: demo fuzz
+.PHONY: demo fuzz screenshot
 
 all: build
 
@@ -56,6 +56,10 @@ run: build
 # stopped (scripts/demo.sh).
 demo: build
 	bash scripts/demo.sh $(BUILD_DIR)/bin/screening-gateway $(CURDIR)/var/demo
+
+# docs/status-page.png, the README's picture of the status page (headless Chromium).
+screenshot: build
+	bash scripts/screenshot.sh $(BUILD_DIR)/bin/screening-gateway docs/status-page.png
 
 bench: build
 	@bash scripts/install-deps.sh --bench

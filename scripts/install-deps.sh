@@ -12,15 +12,21 @@ packages=(
   nlohmann-json3-dev
   libcli11-dev
   libgtest-dev
-  libboost-thread-dev zlib1g-dev
+  libboost-thread-dev libboost-dev zlib1g-dev
   libssl-dev
   openssl  # the TLS tests make their own CA and certificates with it (ADR 0015)
   python3
+  tzdata  # GATEWAY_TIMEZONE names an IANA zone; the DST tests use Europe/London
+)
+# Needed by the tests only (never in the runtime image).
+test_packages=(
   dicom3tools  # dciodvfy: tests check that the emulator's images are valid IODs
   # Query/Retrieve end-to-end tests: GDCM's gdcmscu, and Orthanc (queried over its REST API
   # with curl) with the gateway as one of its DICOM modalities.
   libgdcm-tools orthanc curl
+  chromium     # headless: the status page's end-to-end test and scripts/screenshot.sh
 )
+packages+=("${test_packages[@]}")
 if [[ "${1:-}" == "--fuzz" ]]; then
   # libFuzzer and the sanitizer runtimes for clang (make fuzz).
   packages+=(clang libclang-rt-14-dev libfuzzer-14-dev)

@@ -89,9 +89,25 @@ struct MwlSettings {
   }
 };
 
+// The operator's window (ADR 0018): the HTTP server inside `serve` (status page, JSON API,
+// metrics).
+struct HttpSettings {
+  std::uint16_t port = 8080;  // 0: no HTTP server
+  std::string bind_address = "127.0.0.1";
+  // A file holding the bearer token of the write API (POST); empty: the write API is off.
+  std::filesystem::path api_token_file;
+  // Read-only pages and GET API without a token although not bound to loopback (a container
+  // publishing the port to the host's loopback, a tablet on the unit's own network). On a
+  // loopback address reads never need a token.
+  bool open_reads = false;
+};
+
 // The whole configuration, loaded once at start and passed down by const reference.
 struct GatewayConfig {
   std::string log_level = "info";
+  // The site's time zone (an IANA name, e.g. Europe/London); empty: the host's (TZ). Today's
+  // worklist, the page's times and the day's counts are in this zone.
+  std::string timezone;
   NetworkSettings network;
   PacsSettings pacs;
   MwlSettings mwl;
@@ -100,6 +116,7 @@ struct GatewayConfig {
   // file known_aes_file names.
   std::vector<KnownAe> known_aes;
   std::filesystem::path known_aes_file;
+  HttpSettings http;
 };
 
 std::string toString(DuplicatePolicy policy);

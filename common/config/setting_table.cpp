@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <sstream>
 
 #include "common/config/value_parsers.h"
@@ -123,6 +125,49 @@ Error setByteSize(std::uint64_t& field, const std::string& value) {
   return std::nullopt;
 }
 
+Error setIpv4(std::string& field, const std::string& value) {
+  const std::string t = trim(value);
+  unsigned a = 0, b = 0, d = 0, e = 0;
+  char tail = 0;
+  if (std::sscanf(t.c_str(), "%u.%u.%u.%u%c", &a, &b, &d, &e, &tail) != 4 || a > 255 || b > 255 ||
+      d > 255 || e > 255) {
+    return "'" + t + "' is not an IPv4 address";
+  }
+  field = t;
+  return std::nullopt;
+}
+
+// An IANA zone name that this host's time zone database has (or UTC): a misspelt zone would
+// otherwise silently be UTC and put every appointment on the wrong hour.
+Error setTimezone(std::string& field, const std::string& value) {
+  const std::string t = trim(value);
+  if (t.empty()) {
+    field.clear();
+    return std::nullopt;
+  }
+  bool plain = t.front() != '/' && t.find("..") == std::string::npos;
+  for (const char c : t) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '/' && c != '_' && c != '-' &&
+        c != '+') {
+      plain = false;
+    }
+  }
+  if (!plain) return "'" + t + "' is not a time zone name such as Europe/London";
+  if (t == "UTC") {
+    field = t;
+    return std::nullopt;
+  }
+  const char* dir = std::getenv("TZDIR");
+  const std::filesystem::path zoneinfo =
+      dir != nullptr && *dir != '\0' ? dir : "/usr/share/zoneinfo";
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(zoneinfo / t, ec)) {
+    return "'" + t + "' is not a time zone known in " + zoneinfo.string() + " (tzdata)";
+  }
+  field = t;
+  return std::nullopt;
+}
+
 std::string joinList(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& i : items) out += (out.empty() ? "" : ",") + i;
@@ -140,17 +185,7 @@ const std::vector<SettingSpec> kSettings = {
      [](const GatewayConfig& c) { return c.log_level; }},
     {"network.bind_address", "GATEWAY_BIND_ADDRESS", "--bind-address",
      "IPv4 address both services listen on",
-     [](GatewayConfig& c, const std::string& v) -> Error {
-       const std::string t = trim(v);
-       unsigned a = 0, b = 0, d = 0, e = 0;
-       char tail = 0;
-       if (std::sscanf(t.c_str(), "%u.%u.%u.%u%c", &a, &b, &d, &e, &tail) != 4 || a > 255 ||
-           b > 255 || d > 255 || e > 255) {
-         return "'" + t + "' is not an IPv4 address";
-       }
-       c.network.bind_address = t;
-       return std::nullopt;
-     },
+     [](GatewayConfig& c, const std::string& v) { return setIpv4(c.network.bind_address, v); },
      [](const GatewayConfig& c) { return c.network.bind_address; }},
     {"network.max_associations", "GATEWAY_MAX_ASSOCIATIONS", "--max-associations",
      "concurrent associations per service (1-256); more get a transient reject",
@@ -378,6 +413,31 @@ const std::vector<SettingSpec> kSettings = {
      "YAML file holding just the known_aes list",
      [](GatewayConfig& c, const std::string& v) { return setOptionalPath(c.known_aes_file, v); },
      [](const GatewayConfig& c) { return showPath(c.known_aes_file); }},
+    {"timezone", "GATEWAY_TIMEZONE", "--timezone",
+     "the site's time zone, e.g. Europe/London (default: the host's, TZ)",
+     [](GatewayConfig& c, const std::string& v) { return setTimezone(c.timezone, v); },
+     [](const GatewayConfig& c) {
+       return c.timezone.empty() ? std::string("(the host's)") : c.timezone;
+     }},
+    {"http.port", "GATEWAY_HTTP_PORT", "--http-port",
+     "TCP port of the status page, JSON API and metrics (0: off)",
+     [](GatewayConfig& c, const std::string& v) { return setInteger(c.http.port, v, 0, 65535); },
+     [](const GatewayConfig& c) { return std::to_string(c.http.port); }},
+    {"http.bind_address", "GATEWAY_HTTP_BIND", "--http-bind",
+     "IPv4 address the HTTP server listens on (reads need no token on loopback)",
+     [](GatewayConfig& c, const std::string& v) { return setIpv4(c.http.bind_address, v); },
+     [](const GatewayConfig& c) { return c.http.bind_address; }},
+    {"http.api_token_file", "GATEWAY_API_TOKEN_FILE", "--api-token-file",
+     "file holding the bearer token of the write API (default: write API off)",
+     [](GatewayConfig& c, const std::string& v) { return setPath(c.http.api_token_file, v); },
+     [](const GatewayConfig& c) {
+       return c.http.api_token_file.empty() ? std::string("(none: write API off)")
+                                            : c.http.api_token_file.string();
+     }},
+    {"http.open_reads", "GATEWAY_HTTP_OPEN_READS", "--http-open-reads",
+     "true: pages and GET API need no token on a non-loopback address either",
+     [](GatewayConfig& c, const std::string& v) { return setBool(c.http.open_reads, v); },
+     [](const GatewayConfig& c) { return std::string(c.http.open_reads ? "true" : "false"); }},
 };
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "common/db/database.h"
 
+#include <SQLiteCpp/Statement.h>
+
 #include <stdexcept>
 #include <string>
 
@@ -13,6 +15,18 @@ int schemaVersion(SQLite::Database& database) {
 
 SQLite::Transaction beginImmediate(SQLite::Database& database) {
   return SQLite::Transaction(database, SQLite::TransactionBehavior::IMMEDIATE);
+}
+
+void writeHealthProbe(SQLite::Database& database, const std::string& writer) {
+  auto transaction = beginImmediate(database);
+  SQLite::Statement s(database,
+                      "INSERT INTO health_probe (id, written_at, writer) "
+                      "VALUES (1, strftime('%Y-%m-%d %H:%M:%f', 'now'), ?) "
+                      "ON CONFLICT(id) DO UPDATE SET written_at = excluded.written_at, "
+                      "writer = excluded.writer");
+  s.bind(1, writer);
+  s.exec();
+  transaction.commit();
 }
 
 std::unique_ptr<SQLite::Database> openDatabase(const std::filesystem::path& path,

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace gateway::db {
@@ -40,5 +41,10 @@ int schemaVersion(SQLite::Database& database);
 // Starts BEGIN IMMEDIATE: writers take the write lock up front, so two writers never both
 // read, then fail to upgrade (SQLITE_BUSY without waiting) as with a deferred BEGIN.
 SQLite::Transaction beginImmediate(SQLite::Database& database);
+
+// A real write, in its own IMMEDIATE transaction, to the database's `health_probe` table (one
+// row: when, by whom; each schema that wants it creates the table). `healthcheck --json`
+// proves a database writable this way; throws SQLite::Exception when it is not.
+void writeHealthProbe(SQLite::Database& database, const std::string& writer);
 
 }  // namespace gateway::db

@@ -60,6 +60,8 @@ DicomServer::DicomServer(ServerOptions options, DicomService& service, spdlog::l
   session_options_.limits = options_.limits;
   session_options_.dimse_timeout = options_.network.dimse_timeout;
   session_options_.idle_timeout = options_.network.idle_timeout;
+  session_options_.observer = options_.observer;
+  session_options_.service = options_.name;
 }
 
 DicomServer::~DicomServer() {
@@ -149,13 +151,28 @@ void DicomServer::stop(std::chrono::seconds grace) {
   refusals_.flush(true);
 }
 
+void DicomServer::reportRefused(const AssociationContext& context,
+                                const std::string& reason) const {
+  if (options_.observer == nullptr) return;
+  try {
+    options_.observer->associationRefused(options_.name, context, reason);
+  } catch (...) {  // counting must never fail the service
+  }
+}
+
 Handoff DicomServer::offer(AdmittedConnection& connection) {
+  AssociationContext refused;
+  refused.peer_address = connection.peer_address;
   {
     std::lock_guard lock(queue_mutex_);
-    if (busy_ >= static_cast<int>(workers_.size())) return Handoff::kBusy;
+    if (busy_ >= static_cast<int>(workers_.size())) {
+      reportRefused(refused, "all workers busy");
+      return Handoff::kBusy;
+    }
     int& from_address = per_address_[connection.peer_address];
     if (from_address >= options_.network.max_associations_per_address) {
       if (from_address == 0) per_address_.erase(connection.peer_address);
+      reportRefused(refused, "address at its association limit");
       return Handoff::kAddressLimit;
     }
     ++from_address;
@@ -232,6 +249,9 @@ void DicomServer::serveConnection(const AdmittedConnection& connection) {
       ASC_dropAssociation(assoc);
       ASC_destroyAssociation(&assoc);
     }
+    AssociationContext unreadable;
+    unreadable.peer_address = connection.peer_address;
+    reportRefused(unreadable, "unreadable association request");
     refusals_.event(spdlog::level::info, "unreadable request|" + connection.peer_address,
                     "association refused service=" + options_.name + " peer=" +
                         connection.peer_address + " reason=\"" + escaped(cond.text()) + "\"");
@@ -270,6 +290,7 @@ void DicomServer::runAssociation(T_ASC_Association* assoc, const AssociationCont
             " peer=" + context.peer_address + " calling=" + escaped(context.calling_aet) +
             " called=" + escaped(context.called_aet) + " reason=\"" + why + "\"" + detail);
     rejectAssociation(assoc, result, source, reason);
+    reportRefused(context, why);
   };
 
   char app_context[128] = {0};
@@ -378,6 +399,14 @@ void DicomServer::runAssociation(T_ASC_Association* assoc, const AssociationCont
   std::unique_ptr<AssociationHandler> handler = service_.createHandler(context);
   DimseSession session(assoc, socket, context, *handler, session_options_, logger_, stopping_);
   const std::string outcome = session.run();
+  if (options_.observer != nullptr) {
+    try {
+      options_.observer->associationClosed(
+          options_.name, context, outcome,
+          std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started));
+    } catch (...) {  // counting must never fail the service
+    }
+  }
   logger_.info(
       "association closed service={} id={} peer={} calling={} called={} outcome=\"{}\" "
       "duration_ms={} {}",

@@ -23,6 +23,7 @@
 #include "common/dicom/dimse_session.h"
 #include "common/dicom/providers.h"
 #include "common/dicom/remote_ae_table.h"
+#include "common/dicom/service_observer.h"
 #include "common/dicom/tcp_listener.h"
 #include "common/dicom/tls_server_context.h"
 #include "common/logging/rate_limited_log.h"
@@ -71,6 +72,9 @@ struct ServerOptions {
   std::shared_ptr<const RemoteAeTable> known_aes = std::make_shared<RemoteAeTable>();
   // Set: this port speaks DICOM TLS only, with these credentials.
   std::optional<config::TlsSettings> tls;
+  // Told of every association and answered request (service_observer.h); null: nobody.
+  // Must outlive the server.
+  ServiceObserver* observer = nullptr;
 };
 
 // The limits of every kind of dataset, from the configuration.
@@ -122,6 +126,7 @@ class DicomServer {
                       const PeerCertificate* certificate);
   void forgetSocket(int fd);
   void releaseAddress(const std::string& address);
+  void reportRefused(const AssociationContext& context, const std::string& reason) const;
 
   ServerOptions options_;
   DicomService& service_;

@@ -12,6 +12,7 @@
 #include "common/dicom/command_reader.h"
 #include "common/dicom/command_writer.h"
 #include "common/dicom/dimse_status.h"
+#include "common/dicom/service_observer.h"
 #include "common/dicom/store_request.h"
 #include "common/dicom_values/value_checks.h"
 #include "common/logging/peer_text.h"
@@ -79,6 +80,23 @@ DimseSession::DimseSession(T_ASC_Association* assoc, int socket, const Associati
       logger_(logger),
       stopping_(stopping),
       timeout_seconds_(static_cast<int>(options.dimse_timeout.count())) {}
+
+void DimseSession::report(const DimseCommand& command, std::uint16_t status,
+                          Clock::time_point started, std::uint64_t bytes, std::uint64_t answers,
+                          const std::string& comment) const {
+  if (options_.observer == nullptr) return;
+  AnsweredRequest answered;
+  answered.command_field = command.command_field;
+  answered.status = status;
+  answered.duration = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+  answered.bytes = bytes;
+  answered.answers = answers;
+  answered.comment = comment;
+  try {
+    options_.observer->requestAnswered(options_.service, context_, answered);
+  } catch (...) {  // counting must never fail a request
+  }
+}
 
 void DimseSession::abortNow() {
   // DCMTK's abort waits (up to the ACSE timeout) for the peer to close its end; shutting
@@ -239,6 +257,7 @@ OFCondition DimseSession::drain(const DimseCommand& command) {
 }
 
 OFCondition DimseSession::echo(const DimseCommand& command) {
+  const auto started = Clock::now();
   OFCondition cond = drain(command);
   if (cond.bad()) return cond;
   T_DIMSE_Message response{};
@@ -252,6 +271,7 @@ OFCondition DimseSession::echo(const DimseCommand& command) {
             command.affected_sop_class_uid);
     rsp.opts = O_ECHO_AFFECTEDSOPCLASSUID;
   }
+  report(command, status::kSuccess, started, 0, 0, {});
   return DIMSE_sendMessageUsingMemoryData(assoc_, command.presentation_id, &response, nullptr,
                                           nullptr, nullptr, nullptr);
 }
@@ -299,6 +319,7 @@ OFCondition DimseSession::sendStoreResponse(const DimseCommand& command, const D
         escaped(command.affected_sop_instance_uid), bytes, millisecondsSince(started),
         status::format(reply.status), reply.log_fields, escaped(reply.comment, 500));
   }
+  report(command, reply.status, started, bytes, 0, reply.comment);
   return DIMSE_sendMessageUsingMemoryData(assoc_, command.presentation_id, &response, detail.get(),
                                           nullptr, nullptr, nullptr);
 }
@@ -485,6 +506,7 @@ OFCondition DimseSession::find(const DimseCommand& command) {
                 reply.log_fields.empty() ? "" : reply.log_fields + " ", sent,
                 millisecondsSince(started), status::format(reply.status),
                 reply.comment.empty() ? "" : " error=\"" + escaped(reply.comment, 500) + "\"");
+    report(command, reply.status, started, 0, sent, reply.comment);
     return DIMSE_sendMessageUsingMemoryData(assoc_, command.presentation_id, &response,
                                             detail.get(), nullptr, nullptr, nullptr);
   };
@@ -558,6 +580,7 @@ OFCondition DimseSession::find(const DimseCommand& command) {
 // ---- DIMSE-N ----------------------------------------------------------------------------
 
 OFCondition DimseSession::normalized(const DimseCommand& command) {
+  const auto started = Clock::now();
   const std::uint16_t field = command.command_field;
   NRequest request;
   request.command_field = field;
@@ -677,6 +700,7 @@ OFCondition DimseSession::normalized(const DimseCommand& command) {
           status::format(reply.status), reply.log_fields,
           reply.comment.empty() ? "" : " error=\"" + escaped(reply.comment, 500) + "\"");
   const auto detail = statusDetail(reply, ServiceKind::kNormalized);
+  report(command, reply.status, started, 0, 0, reply.comment);
   return DIMSE_sendMessageUsingMemoryData(assoc_, command.presentation_id, &response, detail.get(),
                                           outcome.dataset.get(), nullptr, nullptr);
 }
@@ -747,6 +771,7 @@ OFCondition DimseSession::retrieve(const DimseCommand& command) {
                   completed, failed, warning, millisecondsSince(started),
                   status::format(status_code),
                   comment.empty() ? "" : " error=\"" + escaped(comment, 500) + "\"");
+      report(command, status_code, started, 0, completed, comment);
     }
     return DIMSE_sendMessageUsingMemoryData(assoc_, command.presentation_id, &response,
                                             detail.get(), identifier.get(), nullptr, nullptr);

@@ -24,10 +24,15 @@ struct DatasetLimits {
   ReceiveLimits normalized{512 * 1024, 64, "MPPS_MAX_DATASET_SIZE"};
 };
 
+class ServiceObserver;
+
 struct SessionOptions {
   DatasetLimits limits;
   std::chrono::seconds dimse_timeout{30};
   std::chrono::seconds idle_timeout{120};
+  // Told of every answered request (service_observer.h); null: nobody listens.
+  ServiceObserver* observer = nullptr;
+  std::string service;  // the server's name, for the observer
 };
 
 // Runs the DIMSE side of one acknowledged association on its worker thread: reads each
@@ -75,6 +80,10 @@ class DimseSession {
   // True when the context was accepted with the caller as its SCP only (C-GET delivery).
   bool peerIsScpOnly(T_ASC_PresentationContextID id) const;
   void abortNow();
+  // Tells the observer, if any, that `command` was answered with `status`.
+  void report(const DimseCommand& command, std::uint16_t status,
+              std::chrono::steady_clock::time_point started, std::uint64_t bytes,
+              std::uint64_t answers, const std::string& comment) const;
 
   T_ASC_Association* assoc_;
   int socket_;

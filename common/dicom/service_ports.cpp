@@ -16,6 +16,7 @@ ServicePorts::ServicePorts(const config::GatewayConfig& config, ServicePortsSpec
   options.access = spec.access;
   options.aet_aliases = spec.aet_aliases;
   options.known_aes = std::make_shared<RemoteAeTable>(config.known_aes);
+  options.observer = spec.observer;
   if (port_override || spec.port != 0) {
     options.port = port_override.value_or(spec.port);
     plain_ = std::make_unique<DicomServer>(options, service, logger);

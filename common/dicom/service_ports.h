@@ -25,6 +25,8 @@ struct ServicePortsSpec {
   std::uint16_t tls_port = 0;  // DICOM TLS; 0: none
   config::AccessPolicy access = config::AccessPolicy::kOpen;
   std::vector<std::string> aet_aliases;
+  // Told of the traffic on every port (the TLS port reports as "<name>-tls"); null: nobody.
+  ServiceObserver* observer = nullptr;
 };
 
 // The spec of a service from its settings (config::PacsSettings, config::MwlSettings: each

@@ -12,4 +12,17 @@ namespace gateway::logging {
 // Empty input gives "-".
 std::string maskIdentifier(std::string_view value);
 
+// How a patient is shown to an operator who must recognise, not identify, them (the status
+// page, `status`, the read API without a token): the initials of the name's given and family
+// components, in that order, then the last three characters of the ID, e.g. SMITH^JANE with
+// DEMO-0001 -> "J.S. *001". Initials are whole UTF-8 characters, upper-cased when ASCII; an
+// ID of three characters or fewer shows only "*". Empty name and ID give "-".
+std::string maskPatient(std::string_view patient_name, std::string_view patient_id);
+
+// The initials part alone ("J.S."; "" for an empty name).
+std::string nameInitials(std::string_view patient_name);
+
+// The ID part alone ("*001"; "*" when too short to show anything; "" when empty).
+std::string idTail(std::string_view patient_id);
+
 }  // namespace gateway::logging

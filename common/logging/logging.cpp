@@ -12,8 +12,8 @@
 namespace gateway::logging {
 namespace {
 
-constexpr std::array<const char*, 7> kLoggerNames = {"supervisor", "config", "db",   "pacs",
-                                                     "mwl",        "mpps",   "dcmtk"};
+constexpr std::array<const char*, 8> kLoggerNames = {"supervisor", "config", "db",    "pacs",
+                                                     "mwl",        "mpps",   "dcmtk", "http"};
 
 // Prints the OS thread name (pacs-w3, mwl-accept, ...) that setThreadName gave.
 class ThreadNameFlag : public spdlog::custom_flag_formatter {
@@ -58,6 +58,7 @@ std::shared_ptr<spdlog::logger> supervisor() { return named("supervisor"); }
 std::shared_ptr<spdlog::logger> config() { return named("config"); }
 std::shared_ptr<spdlog::logger> db() { return named("db"); }
 std::shared_ptr<spdlog::logger> pacs() { return named("pacs"); }
+std::shared_ptr<spdlog::logger> http() { return named("http"); }
 std::shared_ptr<spdlog::logger> mwl() { return named("mwl"); }
 std::shared_ptr<spdlog::logger> mpps() { return named("mpps"); }
 std::shared_ptr<spdlog::logger> dcmtk() { return named("dcmtk"); }

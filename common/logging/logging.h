@@ -16,6 +16,7 @@ std::shared_ptr<spdlog::logger> pacs();
 std::shared_ptr<spdlog::logger> mwl();
 std::shared_ptr<spdlog::logger> mpps();
 std::shared_ptr<spdlog::logger> dcmtk();
+std::shared_ptr<spdlog::logger> http();  // the operator's window (status page, API, metrics)
 
 // Creates (or re-levels) every logger and routes DCMTK's own logging into the `dcmtk`
 // logger. Call once, before any thread starts; tests may call it again.

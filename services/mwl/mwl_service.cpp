@@ -5,13 +5,16 @@
 namespace gateway::mwl {
 
 MwlService::MwlService(const config::GatewayConfig& config,
-                       std::optional<std::uint16_t> port_override)
+                       std::optional<std::uint16_t> port_override,
+                       dicom::ServiceObserver* service_observer)
     : store_(std::make_unique<WorklistStore>(config.mwl.db_path)),
       lifecycle_(std::make_unique<WorklistLifecycle>(*store_)),
       mpps_(std::make_unique<MppsProcessor>(*store_, *lifecycle_)),
       scp_(std::make_unique<MwlScp>(config.mwl, *store_, *mpps_)) {
-  ports_ = std::make_unique<dicom::ServicePorts>(config, dicom::portsOf("mwl", config.mwl), *scp_,
-                                                 *logging::mwl(), port_override);
+  dicom::ServicePortsSpec spec = dicom::portsOf("mwl", config.mwl);
+  spec.observer = service_observer;
+  ports_ = std::make_unique<dicom::ServicePorts>(config, std::move(spec), *scp_, *logging::mwl(),
+                                                 port_override);
 }
 
 MwlService::~MwlService() = default;

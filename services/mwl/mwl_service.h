@@ -20,7 +20,8 @@ namespace gateway::mwl {
 class MwlService {
  public:
   explicit MwlService(const config::GatewayConfig& config,
-                      std::optional<std::uint16_t> port_override = std::nullopt);
+                      std::optional<std::uint16_t> port_override = std::nullopt,
+                      dicom::ServiceObserver* service_observer = nullptr);
   ~MwlService();
 
   void start();

@@ -1,6 +1,23 @@
 #include "services/mwl/worklist_item.h"
 
+#include <algorithm>
+#include <cctype>
+
+#include "common/text/trim.h"
+
 namespace gateway::mwl {
+
+std::optional<std::string> parseWorklistStatus(const std::string& text) {
+  std::string value = text::trim(text);
+  std::transform(value.begin(), value.end(), value.begin(), [](unsigned char c) {
+    return c == '_' || c == '-' ? ' ' : static_cast<char>(std::toupper(c));
+  });
+  if (value != kScheduled && value != kInProgress && value != kCompleted &&
+      value != kDiscontinued) {
+    return std::nullopt;
+  }
+  return value;
+}
 
 const std::vector<WorklistField>& worklistFields() {
   using W = WorklistItem;

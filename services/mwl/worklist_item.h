@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,9 +43,13 @@ struct WorklistItem {
   std::string status = kScheduled;
   std::string source_message_id;
   std::string mpps_instance_uid;  // the MPPS that performs this step, once one is linked
-  std::string created_at;  // set by the database
-  std::string updated_at;  // set by the database
+  std::string created_at;         // set by the database
+  std::string updated_at;         // set by the database
 };
+
+// A status as a person or a URL writes it ("in-progress", "In_Progress", "completed") in its
+// stored form ("IN PROGRESS"); nullopt when it is none of the four.
+std::optional<std::string> parseWorklistStatus(const std::string& text);
 
 // Describes one field: its name and how to reach it, so parsers, validation, SQL and JSON
 // all walk the same list instead of repeating 26 names.

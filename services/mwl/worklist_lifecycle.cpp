@@ -56,6 +56,14 @@ TransitionResult WorklistLifecycle::imageStored(const std::string& accession,
   return result;
 }
 
+TransitionResult WorklistLifecycle::cancel(const std::string& accession,
+                                           const std::string& reason) {
+  auto transaction = store_.beginWrite();
+  const auto result = advance(transaction, accession, kDiscontinued, "cancelled: " + reason);
+  transaction.commit();
+  return result;
+}
+
 bool WorklistLifecycle::knowsAccession(const std::string& accession) {
   return store_.itemStatus(accession).has_value();
 }

@@ -41,6 +41,11 @@ class WorklistLifecycle {
   // Whether a worklist item has this accession number (the PACS then links the image).
   bool knowsAccession(const std::string& accession);
 
+  // The booking system cancelled the appointment: -> DISCONTINUED, the reason recorded in the
+  // item's history ("cancelled: <reason>"). kUnchanged when the item is final already. From
+  // the next query on, the item is no longer offered to modalities.
+  TransitionResult cancel(const std::string& accession, const std::string& reason);
+
  private:
   WorklistStore& store_;
 };

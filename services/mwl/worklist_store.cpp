@@ -60,4 +60,9 @@ bool WorklistStore::remove(const std::string& accession_number) {
   return worklist_sql::deleteItem(*db_, accession_number);
 }
 
+void WorklistStore::proveWritable(const std::string& writer) {
+  std::lock_guard lock(mutex_);
+  db::writeHealthProbe(*db_, writer);
+}
+
 }  // namespace gateway::mwl

@@ -82,6 +82,10 @@ class WorklistStore {
   // Removes one item (its steps and history stay until the daily reset).
   bool remove(const std::string& accession_number);
 
+  // A real write (health_probe, one row) in its own transaction; throws when the database
+  // cannot be written.
+  void proveWritable(const std::string& writer);
+
  private:
   std::mutex mutex_;
   std::unique_ptr<SQLite::Database> db_;

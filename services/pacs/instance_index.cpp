@@ -41,6 +41,8 @@ constexpr MetadataColumn kMetadataColumns[] = {
     {"body_part_examined", &InstanceMetadata::body_part_examined},
     {"content_date", &InstanceMetadata::content_date},
     {"content_time", &InstanceMetadata::content_time},
+    {"view_code", &InstanceMetadata::view_code},
+    {"view_modifiers", &InstanceMetadata::view_modifiers},
 };
 
 // The row's own columns come first, in this order, then the metadata columns.
@@ -241,6 +243,52 @@ std::vector<QuarantinedInstance> InstanceIndex::quarantined() {
     rows.push_back(std::move(r));
   }
   return rows;
+}
+
+std::vector<StoredInstance> InstanceIndex::findMany(const std::string& where,
+                                                    const std::vector<std::string>& keys) {
+  std::lock_guard lock(mutex_);
+  SQLite::Statement s(*db_, "SELECT " + selectList() + " FROM stored_instances " + where);
+  for (std::size_t i = 0; i < keys.size(); ++i) s.bind(static_cast<int>(i + 1), keys[i]);
+  std::vector<StoredInstance> rows;
+  while (s.executeStep()) rows.push_back(rowFrom(s));
+  return rows;
+}
+
+std::vector<StoredInstance> InstanceIndex::findByAccession(const std::string& accession) {
+  return findMany(
+      "WHERE accession_number = ? ORDER BY created_at, CAST(instance_number AS INTEGER)",
+      {accession});
+}
+
+std::vector<StoredInstance> InstanceIndex::findByStudy(const std::string& study_instance_uid) {
+  return findMany(
+      "WHERE study_instance_uid = ? ORDER BY created_at, CAST(instance_number AS INTEGER)",
+      {study_instance_uid});
+}
+
+std::vector<StoredInstance> InstanceIndex::storedBetween(const std::string& from_utc,
+                                                         const std::string& to_utc) {
+  return findMany("WHERE created_at >= ? AND created_at < ? ORDER BY created_at",
+                  {from_utc, to_utc});
+}
+
+std::vector<StoredInstance> InstanceIndex::unlinkedBetween(const std::string& from_utc,
+                                                           const std::string& to_utc) {
+  return findMany(
+      "WHERE worklist_accession IS NULL AND created_at >= ? AND created_at < ? "
+      "ORDER BY created_at",
+      {from_utc, to_utc});
+}
+
+std::int64_t InstanceIndex::storedBytes() {
+  std::lock_guard lock(mutex_);
+  return db_->execAndGet("SELECT COALESCE(SUM(file_size), 0) FROM stored_instances").getInt64();
+}
+
+void InstanceIndex::proveWritable(const std::string& writer) {
+  std::lock_guard lock(mutex_);
+  db::writeHealthProbe(*db_, writer);
 }
 
 void InstanceIndex::forEach(const std::function<void(const StoredInstance&)>& visit) {

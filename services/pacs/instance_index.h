@@ -119,8 +119,26 @@ class InstanceIndex {
   std::vector<StaleMetadataRow> rowsWithMetadataBefore(int version);
   void updateMetadata(const std::string& sop_instance_uid, const InstanceMetadata& metadata);
 
+  // The operator's window. Rows of one Accession Number (as the object says, linked to a
+  // worklist item or not) or one study, in order of storage then instance number.
+  std::vector<StoredInstance> findByAccession(const std::string& accession);
+  std::vector<StoredInstance> findByStudy(const std::string& study_instance_uid);
+  // Rows stored in [from, to): created_at values, UTC "YYYY-MM-DD HH:MM:SS" (the caller turns
+  // the site's local day into that range, so a DST day has 23 or 25 hours).
+  std::vector<StoredInstance> storedBetween(const std::string& from_utc, const std::string& to_utc);
+  // ... of those, the rows not linked to a worklist item (worklist_accession NULL).
+  std::vector<StoredInstance> unlinkedBetween(const std::string& from_utc,
+                                              const std::string& to_utc);
+  // Bytes of every indexed file.
+  std::int64_t storedBytes();
+  // A real write (health_probe, one row) in its own transaction: throws when the index
+  // cannot be written (read-only file, full disk, lock held too long).
+  void proveWritable(const std::string& writer);
+
  private:
   std::optional<StoredInstance> findOne(const char* sql, const std::string& key);
+  std::vector<StoredInstance> findMany(const std::string& where,
+                                       const std::vector<std::string>& keys);
 
   std::mutex mutex_;
   std::unique_ptr<SQLite::Database> db_;

@@ -11,6 +11,28 @@ namespace {
 
 constexpr Uint32 kMaxValueBytesLoaded = 4096;
 
+// The view as coded (PS3.3 C.8.11.7, CID 4014 and 4015): the first View Code Sequence item as
+// SCHEME:VALUE, and the meanings of its modifiers ("implant displaced", ...).
+void readViewCode(DcmItem& dataset, InstanceMetadata& m) {
+  DcmItem* view = nullptr;
+  if (dataset.findAndGetSequenceItem(DCM_ViewCodeSequence, view, 0).bad() || view == nullptr) {
+    return;
+  }
+  const std::string scheme = dicom::elementText(*view, DCM_CodingSchemeDesignator);
+  const std::string value = dicom::elementText(*view, DCM_CodeValue);
+  if (!value.empty()) m.view_code = scheme + ":" + value;
+  for (signed long i = 0;; ++i) {
+    DcmItem* modifier = nullptr;
+    if (view->findAndGetSequenceItem(DCM_ViewModifierCodeSequence, modifier, i).bad() ||
+        modifier == nullptr) {
+      break;
+    }
+    std::string meaning = dicom::elementText(*modifier, DCM_CodeMeaning);
+    if (meaning.empty()) meaning = dicom::elementText(*modifier, DCM_CodeValue);
+    if (!meaning.empty()) m.view_modifiers += (m.view_modifiers.empty() ? "" : "|") + meaning;
+  }
+}
+
 }  // namespace
 
 MetadataResult readInstanceMetadata(const std::filesystem::path& file) {
@@ -40,6 +62,9 @@ MetadataResult readInstanceMetadata(const std::filesystem::path& file) {
   m.series_number = dicom::elementText(dataset, DCM_SeriesNumber);
   m.instance_number = dicom::elementText(dataset, DCM_InstanceNumber);
   m.image_laterality = dicom::elementText(dataset, DCM_ImageLaterality);
+  if (m.image_laterality.empty()) {
+    m.image_laterality = dicom::elementText(dataset, DCM_Laterality);
+  }
   m.view_position = dicom::elementText(dataset, DCM_ViewPosition);
   m.patient_birth_date = dicom::elementText(dataset, DCM_PatientBirthDate);
   m.patient_sex = dicom::elementText(dataset, DCM_PatientSex);
@@ -53,6 +78,7 @@ MetadataResult readInstanceMetadata(const std::filesystem::path& file) {
   m.body_part_examined = dicom::elementText(dataset, DCM_BodyPartExamined);
   m.content_date = dicom::elementText(dataset, DCM_ContentDate);
   m.content_time = dicom::elementText(dataset, DCM_ContentTime);
+  readViewCode(dataset, m);
   m.has_pixel_data = dataset.tagExists(DCM_PixelData);
   m.has_rows = dataset.tagExistsWithValue(DCM_Rows);
   m.has_columns = dataset.tagExistsWithValue(DCM_Columns);

@@ -8,8 +8,9 @@ namespace gateway::pacs {
 
 // Which set of attributes readInstanceMetadata extracts; stored with each row
 // (stored_instances.metadata_version) so that start-up can re-read the files of rows indexed
-// by an older extraction. 2: the Query/Retrieve attributes (schema 004).
-inline constexpr int kMetadataVersion = 2;
+// by an older extraction. 2: the Query/Retrieve attributes (schema 004); 3: the view codes
+// of the operator's window (schema 007).
+inline constexpr int kMetadataVersion = 3;
 
 // What the index records about a stored object, read from the file itself. Text values
 // are UTF-8 (converted from the object's Specific Character Set).
@@ -41,6 +42,9 @@ struct InstanceMetadata {
   std::string body_part_examined;
   std::string content_date;
   std::string content_time;
+  // The operator's window (metadata version 3).
+  std::string view_code;       // View Code Sequence, first item: SCHEME:VALUE ("SCT:399162004")
+  std::string view_modifiers;  // its View Modifier Code Sequence: code meanings, '|'-separated
   // What receive validation needs to know about the image module.
   bool has_pixel_data = false;
   bool has_rows = false;

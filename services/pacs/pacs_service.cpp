@@ -6,7 +6,8 @@ namespace gateway::pacs {
 
 PacsService::PacsService(const config::GatewayConfig& config,
                          std::optional<std::uint16_t> port_override, InstanceObserver* observer,
-                         CommitmentService::Resolver resolve_ae)
+                         CommitmentService::Resolver resolve_ae,
+                         dicom::ServiceObserver* service_observer)
     : config_(config),
       store_(config.pacs.storage_path),
       index_(std::make_unique<InstanceIndex>(config.pacs.db_path)),
@@ -20,8 +21,10 @@ PacsService::PacsService(const config::GatewayConfig& config,
           *index_, store_, *commitments_, resolve_ae)),
       scp_(std::make_unique<StorageScp>(config_.pacs, store_, *archiver_, commitment_.get(),
                                         commitments_.get(), index_.get(), resolve_ae)) {
-  ports_ = std::make_unique<dicom::ServicePorts>(config, dicom::portsOf("pacs", config.pacs), *scp_,
-                                                 *logging::pacs(), port_override);
+  dicom::ServicePortsSpec spec = dicom::portsOf("pacs", config.pacs);
+  spec.observer = service_observer;
+  ports_ = std::make_unique<dicom::ServicePorts>(config, std::move(spec), *scp_, *logging::pacs(),
+                                                 port_override);
 }
 
 PacsService::~PacsService() = default;

@@ -29,7 +29,8 @@ class PacsService {
   explicit PacsService(const config::GatewayConfig& config,
                        std::optional<std::uint16_t> port_override = std::nullopt,
                        InstanceObserver* observer = nullptr,
-                       CommitmentService::Resolver resolve_ae = {});
+                       CommitmentService::Resolver resolve_ae = {},
+                       dicom::ServiceObserver* service_observer = nullptr);
   ~PacsService();
 
   void start();  // binds and starts serving; throws if the port cannot be bound

@@ -24,6 +24,15 @@ struct HealthcheckOptions {
   std::string host = "127.0.0.1";
   int timeout_seconds = 5;
   std::string calling_aet = "HEALTHCHECK";
+  bool json = false;  // --json: the structured report (ADR 0018)
+};
+
+// `status` (status_command.cpp).
+struct StatusOptions {
+  std::string date;  // --date YYYYMMDD; empty: today (local)
+  bool json = false;
+  std::string host = "127.0.0.1";
+  int timeout_seconds = 5;
 };
 
 // `emulate` (emulate_command.cpp).
@@ -62,6 +71,7 @@ struct CommandLine {
   config::ConfigSources sources;  // environment + --config + the command's setting flags
   VerifyStorageOptions verify_storage;
   HealthcheckOptions healthcheck;
+  StatusOptions status;
   EmulateOptions emulate;
   WorklistOptions worklist;
 };

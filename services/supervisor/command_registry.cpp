@@ -83,8 +83,8 @@ void addCommand(CLI::App& parent, const CommandDeclaration& command, CommandLine
 
 const std::vector<CommandDeclaration>& commandTable() {
   static const std::vector<CommandDeclaration> table = {
-      serveCommand(),   verifyStorageCommand(), healthcheckCommand(), worklistCommand(),
-      emulateCommand(), versionCommand(),       helpCommand()};
+      serveCommand(),    verifyStorageCommand(), healthcheckCommand(), statusCommand(),
+      worklistCommand(), emulateCommand(),       versionCommand(),     helpCommand()};
   return table;
 }
 

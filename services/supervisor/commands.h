@@ -13,10 +13,18 @@ namespace gateway::supervisor {
 CommandDeclaration serveCommand();
 CommandDeclaration verifyStorageCommand();
 CommandDeclaration healthcheckCommand();
+CommandDeclaration statusCommand();
 CommandDeclaration worklistCommand();  // with its actions add, import, list, remove, reset
 CommandDeclaration emulateCommand();
 CommandDeclaration versionCommand();
 CommandDeclaration helpCommand();
+
+// The settings `healthcheck` and `status` read: the services' AEs and ports, the databases,
+// the storage, the HTTP server (to ask the running process) and the site's time zone.
+std::vector<std::string> operatorWindowSettings();
+
+// "0.1.0": the version of this binary.
+std::string versionText();
 
 // `serve`: both services until SIGTERM/SIGINT; returns the exit code.
 int runServe(const config::GatewayConfig& config);

@@ -7,6 +7,7 @@
 #include "common/logging/logging.h"
 #include "services/supervisor/command_registry.h"
 #include "services/supervisor/commands.h"
+#include "services/window/site_time.h"
 
 namespace gateway::supervisor {
 namespace {
@@ -51,6 +52,9 @@ int runMain(int argc, char** argv) {
     std::cerr << "screening-gateway: " << e.what() << "\n";
     return 2;
   }
+  // The site's zone before any thread starts and before the first log line: "today", the
+  // page's times and the log's timestamps are all in it.
+  window::applySiteTimezone(config.timezone);
   // Admin commands print their own results on stdout; their logging stays at warnings
   // unless asked for on their command line (LOG_LEVEL in the environment is serve's).
   const bool configured_level = command->logs_at_configured_level || flagGiven(cl, "--log-level");

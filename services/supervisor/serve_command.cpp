@@ -14,6 +14,8 @@
 #include "services/supervisor/commands.h"
 #include "services/supervisor/reset_scheduler.h"
 #include "services/supervisor/worklist_link.h"
+#include "services/window/operator_window.h"
+#include "services/window/service_metrics.h"
 
 namespace gateway::supervisor {
 
@@ -29,7 +31,8 @@ CommandDeclaration serveCommand() {
       "say who may associate. Before the ports open, leftover\n"
       "temporary files are removed, files without an index row are indexed and rows\n"
       "without a file are marked MISSING. With MWL_RESET_AT=HH:MM the worklist is backed\n"
-      "up and cleared daily at that time.\n"
+      "up and cleared daily at that time. The operator's window (status page, JSON API,\n"
+      "/metrics) listens on GATEWAY_HTTP_PORT at GATEWAY_HTTP_BIND (0: off).\n"
       "SIGTERM/SIGINT: stop accepting, let transfers finish (shutdown_timeout), exit 0.\n";
   command.footer =
       "Exit 0 after a clean stop, 1 when a service cannot start, 2 for invalid settings.\n";
@@ -89,38 +92,59 @@ int runServe(const config::GatewayConfig& config) {
 
   // Both services are opened (databases, reconciliation) before either port opens, so a
   // start-up failure leaves nothing half started.
+  // The metrics are fed by both servers' edges, so they exist before either and outlive both.
+  window::ServiceMetrics metrics;
   std::unique_ptr<mwl::MwlService> mwl_service;
   std::unique_ptr<WorklistLink> worklist_link;
   std::unique_ptr<pacs::PacsService> pacs_service;
+  std::unique_ptr<window::OperatorWindow> operator_window;
   try {
-    mwl_service = std::make_unique<mwl::MwlService>(config);
+    mwl_service = std::make_unique<mwl::MwlService>(config, std::nullopt, &metrics);
     worklist_link = std::make_unique<WorklistLink>(mwl_service->lifecycle());
     // Commitment reports on a new association go where the table of known AEs says.
     auto known_aes = std::make_shared<const dicom::RemoteAeTable>(config.known_aes);
     pacs_service = std::make_unique<pacs::PacsService>(
-        config, std::nullopt, worklist_link.get(), [known_aes, &config](const std::string& aet) {
+        config, std::nullopt, worklist_link.get(),
+        [known_aes, &config](const std::string& aet) {
           return dicom::knownAeTarget(*known_aes, aet, config.tls);
-        });
+        },
+        &metrics);
+    if (config.http.port != 0) {
+      operator_window = std::make_unique<window::OperatorWindow>(
+          config,
+          window::OperatorWindow::Services{mwl_service->store(), mwl_service->lifecycle(),
+                                           pacs_service->index(), metrics},
+          versionText());
+    }
     pacs_service->start();
+    metrics.addService("pacs", config.pacs.aet, pacs_service->port());
     mwl_service->start();
+    metrics.addService("mwl", config.mwl.aet, mwl_service->port());
+    if (operator_window) operator_window->start();
   } catch (const std::exception& e) {
     log->critical("start-up failed: {}", e.what());
     std::cerr << "screening-gateway: start-up failed: " << e.what() << "\n";
+    if (operator_window) operator_window->stop();
+    if (mwl_service) mwl_service->stop(std::chrono::seconds(0));
     if (pacs_service) pacs_service->stop(std::chrono::seconds(0));
     return 1;
   }
   ResetScheduler reset_scheduler(config.mwl, mwl_service->store());
   reset_scheduler.start();
   log->info(
-      "ready pacs_port={} pacs_tls_port={} pacs_aet={} mwl_port={} mwl_tls_port={} mwl_aet={}",
+      "ready pacs_port={} pacs_tls_port={} pacs_aet={} mwl_port={} mwl_tls_port={} mwl_aet={} "
+      "http_port={}",
       pacs_service->port(), pacs_service->tlsPort(), config.pacs.aet, mwl_service->port(),
-      mwl_service->tlsPort(), config.mwl.aet);
+      mwl_service->tlsPort(), config.mwl.aet, operator_window ? operator_window->port() : 0);
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   log->info("stopping signal={} grace_s={}", strsignal(signal_number),
             config.network.shutdown_timeout.count());
   reset_scheduler.stop();
+  // The window first: it reads both services' stores.
+  if (operator_window) operator_window->stop();
+  operator_window.reset();
   // Both stop accepting at once; each then gets the grace period for its transfers.
   std::thread mwl_stopper([&] { mwl_service->stop(config.network.shutdown_timeout); });
   pacs_service->stop(config.network.shutdown_timeout);

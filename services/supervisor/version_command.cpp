@@ -12,6 +12,8 @@
 
 namespace gateway::supervisor {
 
+std::string versionText() { return GATEWAY_VERSION; }
+
 CommandDeclaration versionCommand() {
   CommandDeclaration command;
   command.name = "version";

@@ -188,15 +188,6 @@ int runReset(const config::GatewayConfig& config, const WorklistOptions& options
   }
 }
 
-// "in-progress", "In_Progress" -> "IN PROGRESS".
-std::string normaliseStatus(std::string value) {
-  value = config::trim(value);
-  std::transform(value.begin(), value.end(), value.begin(), [](unsigned char c) {
-    return c == '_' || c == '-' ? ' ' : static_cast<char>(std::toupper(c));
-  });
-  return value;
-}
-
 ValueHandler dateInto(std::string& target) {
   return [&target](const std::string& value) -> std::optional<std::string> {
     if (!mwl::isValidDate(value)) return "'" + value + "' is not a date YYYYMMDD";
@@ -212,12 +203,11 @@ ValueHandler statusesInto(std::vector<std::string>& statuses) {
     while (start <= value.size()) {
       const std::size_t end = std::min(value.find(',', start), value.size());
       const std::string given = value.substr(start, end - start);
-      const std::string status = normaliseStatus(given);
+      const std::optional<std::string> parsed = mwl::parseWorklistStatus(given);
       start = end + 1;
-      if (status != mwl::kScheduled && status != mwl::kInProgress && status != mwl::kCompleted &&
-          status != mwl::kDiscontinued) {
+      if (!parsed)
         return "'" + given + "' is not SCHEDULED, IN PROGRESS, COMPLETED or DISCONTINUED";
-      }
+      const std::string& status = *parsed;
       if (std::find(statuses.begin(), statuses.end(), status) == statuses.end()) {
         statuses.push_back(status);
       }

@@ -102,7 +102,8 @@ TEST_F(CommandLineE2e, EveryCommandRefusesAnOptionItDoesNotTake) {
   const std::vector<std::tuple<std::vector<std::string>, std::string, std::string>> cases = {
       {{"serve", "--host", "10.0.0.1"}, "--host", "serve"},
       {{"verify-storage", "--timeout", "3"}, "--timeout", "verify-storage"},
-      {{"healthcheck", "--json"}, "--json", "healthcheck"},
+      {{"healthcheck", "--once"}, "--once", "healthcheck"},
+      {{"status", "--replace"}, "--replace", "status"},
       {{"worklist", "add", "--accession-number", "A1", "--date", "20260302"},
        "--date",
        "worklist add"},
@@ -131,10 +132,10 @@ TEST_F(CommandLineE2e, EveryCommandRefusesAnOptionItDoesNotTake) {
 }
 
 TEST_F(CommandLineE2e, EveryHelpIsGeneratedAndExitsZero) {
-  const std::vector<std::string> topics = {"serve",         "verify-storage",  "healthcheck",
-                                           "worklist",      "worklist add",    "worklist import",
-                                           "worklist list", "worklist remove", "worklist reset",
-                                           "emulate",       "version",         "help"};
+  const std::vector<std::string> topics = {
+      "serve",        "verify-storage",  "healthcheck",   "status",          "worklist",
+      "worklist add", "worklist import", "worklist list", "worklist remove", "worklist reset",
+      "emulate",      "version",         "help"};
   for (const auto& topic : topics) {
     std::vector<std::string> args;
     std::istringstream words(topic);

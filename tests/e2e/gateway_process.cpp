@@ -23,7 +23,14 @@ pid_t spawnGateway(const std::vector<std::string>& args,
   std::vector<std::string> argv_store = {GATEWAY_BINARY};
   argv_store.insert(argv_store.end(), args.begin(), args.end());
   std::vector<std::string> env_store = {std::string("PATH=") + std::getenv("PATH")};
-  for (const auto& [k, v] : env) env_store.push_back(k + "=" + v);
+  bool http_port_given = false;
+  for (const auto& [k, v] : env) {
+    env_store.push_back(k + "=" + v);
+    http_port_given = http_port_given || k == "GATEWAY_HTTP_PORT";
+  }
+  // The HTTP server's default port is fixed (8080); tests that do not ask for it run
+  // without, so parallel runs never collide on it.
+  if (!http_port_given) env_store.push_back("GATEWAY_HTTP_PORT=0");
   std::vector<char*> argv;
   std::vector<char*> envp;
   for (auto& a : argv_store) argv.push_back(a.data());

@@ -106,14 +106,14 @@ TEST(CommandRegistry, EveryCommandRejectsEveryOptionItDoesNotTake) {
 
 TEST(CommandRegistry, NamesWhoTakesAForeignOption) {
   EXPECT_EQ(parse({"serve", "--host", "10.0.0.1"}).error,
-            "--host is not an option of serve; it is an option of the healthcheck and emulate "
-            "commands");
+            "--host is not an option of serve; it is an option of the healthcheck, status and "
+            "emulate commands");
   EXPECT_EQ(parse({"verify-storage", "--timeout", "3"}).error,
-            "--timeout is not an option of verify-storage; it is an option of the healthcheck "
-            "and emulate commands");
-  EXPECT_EQ(parse({"healthcheck", "--json"}).error,
-            "--json is not an option of healthcheck; it is an option of the verify-storage and "
-            "worklist commands");
+            "--timeout is not an option of verify-storage; it is an option of the healthcheck, "
+            "status and emulate commands");
+  EXPECT_EQ(parse({"emulate", "--json"}).error,
+            "--json is not an option of emulate; it is an option of the verify-storage, "
+            "healthcheck, status and worklist commands");
   EXPECT_EQ(parse({"worklist", "list", "--calling-aet", "X"}).error,
             "--calling-aet is not an option of worklist list; it is an option of the healthcheck "
             "and emulate commands");
@@ -123,7 +123,7 @@ TEST(CommandRegistry, NamesWhoTakesAForeignOption) {
             "worklist import");
   EXPECT_EQ(parse({"worklist", "add", "--json"}).error,
             "--json is not an option of worklist add; it is an option of worklist list and of the "
-            "verify-storage command");
+            "verify-storage, healthcheck and status commands");
   EXPECT_EQ(parse({"version", "--config", "gw.yaml"})
                 .error.rfind("--config is not an option of version", 0),
             0u);
@@ -162,11 +162,21 @@ TEST(CommandRegistry, EachCommandTakesExactlyTheSettingsItReads) {
   EXPECT_EQ(settings("worklist reset"),
             (std::set<std::string>{"--mwl-db-path", "--mwl-backup-dir", "--mwl-backup-keep",
                                    "--log-level"}));
-  EXPECT_EQ(settings("healthcheck"),
+  EXPECT_EQ(settings("emulate"),
             (std::set<std::string>{"--pacs-aet", "--pacs-port", "--pacs-tls-port", "--mwl-aet",
                                    "--mwl-port", "--mwl-tls-port", "--dimse-timeout", "--tls-cert",
                                    "--tls-key", "--tls-ca", "--tls-verify-peer", "--log-level"}));
-  EXPECT_EQ(settings("emulate"), settings("healthcheck"));
+  // healthcheck --json also writes in both databases, reads the storage's free space and
+  // asks the running process over HTTP; status reads what the page shows. Both call every
+  // DICOM port, plain and TLS.
+  const std::set<std::string> window = {
+      "--pacs-aet",     "--pacs-port",       "--pacs-tls-port",     "--mwl-aet",
+      "--mwl-port",     "--mwl-tls-port",    "--tls-cert",          "--tls-key",
+      "--tls-ca",       "--tls-verify-peer", "--dimse-timeout",     "--log-level",
+      "--pacs-db-path", "--mwl-db-path",     "--pacs-storage-path", "--http-port",
+      "--http-bind",    "--api-token-file",  "--http-open-reads",   "--timezone"};
+  EXPECT_EQ(settings("healthcheck"), window);
+  EXPECT_EQ(settings("status"), window);
   EXPECT_TRUE(settings("version").empty());
   EXPECT_TRUE(settings("help").empty());
 }

@@ -77,7 +77,7 @@ TEST(SchemaMigration, ReadOnlyOpenRefusesAnOutdatedSchema) {
 TEST(WorklistSchema, UpgradesAVersionOneWorklistKeepingItsItems) {
   test::TempDir dir;
   const auto& migrations = mwl::mwlMigrations();
-  ASSERT_EQ(migrations.size(), 2u);
+  ASSERT_GE(migrations.size(), 2u);
   {
     // A worklist written by the first release: items only, no MPPS.
     auto db = openDatabase(dir / "worklist.db", {migrations[0]});
@@ -97,7 +97,7 @@ TEST(WorklistSchema, UpgradesAVersionOneWorklistKeepingItsItems) {
   EXPECT_TRUE(store.statusHistory("OLD-1").empty());
   EXPECT_FALSE(store.findStep("1.2.3"));
   SQLite::Database db((dir / "worklist.db").string(), SQLite::OPEN_READONLY);
-  EXPECT_EQ(schemaVersion(db), 2);
+  EXPECT_EQ(schemaVersion(db), static_cast<int>(migrations.size()));
 }
 
 TEST(WorklistSchema, RefusesAWorklistFromANewerRelease) {
@@ -105,7 +105,7 @@ TEST(WorklistSchema, RefusesAWorklistFromANewerRelease) {
   { mwl::WorklistStore store(dir / "worklist.db"); }
   {
     SQLite::Database db((dir / "worklist.db").string(), SQLite::OPEN_READWRITE);
-    db.exec("PRAGMA user_version=3");
+    db.exec("PRAGMA user_version=" + std::to_string(mwl::mwlMigrations().size() + 1));
   }
   EXPECT_THROW(mwl::WorklistStore(dir / "worklist.db"), std::runtime_error);
 }
