@@ -7,7 +7,8 @@
 #   BENCH_REPEAT   repetitions per measurement, the median is reported (default 5)
 #   BENCH_SETS     data sets, any of: small mammo tomo (default: all three)
 #   BENCH_MODES    associations per set, any of: 1 4 (default: both)
-#   BENCH_SERVERS  any of: gateway storescp orthanc (default: all three)
+#   BENCH_SERVERS  any of: gateway storescp orthanc durable (default: all four; durable is
+#                  the durable-write baseline, bench/durable_write.py: no server at all)
 #   BENCH_PDU      max PDU every server announces (default 131072, the gateway's default)
 #   BENCH_DATA_DIR generated data sets (default bench/results/data, reused across runs)
 #   BENCH_WORK_DIR parent of the temporary storage directories (default /tmp)
@@ -21,7 +22,7 @@ repo=$(cd "$here/.." && pwd)
 repeat=${BENCH_REPEAT:-5}
 sets=${BENCH_SETS:-small mammo tomo}
 modes=${BENCH_MODES:-1 4}
-servers=${BENCH_SERVERS:-gateway storescp orthanc}
+servers=${BENCH_SERVERS:-gateway storescp orthanc durable}
 pdu=${BENCH_PDU:-131072}
 results=$here/results
 data=${BENCH_DATA_DIR:-$results/data}
@@ -42,7 +43,8 @@ log() { echo "bench: $*" >&2; }
 for s in $sets; do [[ $s == small || $s == mammo || $s == tomo ]] || die "unknown set '$s'"; done
 for m in $modes; do [[ $m == 1 || $m == 4 ]] || die "unknown mode '$m' (1 or 4)"; done
 for s in $servers; do
-  [[ $s == gateway || $s == storescp || $s == orthanc ]] || die "unknown server '$s'"
+  [[ $s == gateway || $s == storescp || $s == orthanc || $s == durable ]] ||
+    die "unknown server '$s'"
 done
 [[ -x $gateway_bin ]] || die "no gateway binary at $gateway_bin (run: make build)"
 for tool in storescu storescp echoscu Orthanc curl python3 sqlite3 timeout; do
@@ -284,6 +286,41 @@ send_set() {  # send_set SET MODE TAG -> prints "seconds scu_status"
   echo "$status"
 }
 
+run_durable() {  # run_durable SET MODE REP: the same bytes written durably, no DICOM
+  local set=$1 mode=$2 rep=$3 dir=$work/durable tag="r$3-durable-$1-x$2"
+  local files=("$data/$set"/*.dcm) n parts i bytes probe start seconds cpu=0 rc status=0 pids=()
+  n=${#files[@]} parts=$mode
+  ((parts > n)) && parts=$n
+  bytes=$(stat -c %s "${files[@]}" | awk '{ s += $1 } END { print s }')
+  rm -rf "$dir" && mkdir -p "$dir"
+  sync
+  probe=$(fsync_probe_ms "$dir")
+  start=$EPOCHREALTIME
+  # One writer per association, each on its slice, like send_set; each reads its slice
+  # before its clock starts, so the wall time here includes that read (page cache: small).
+  for ((i = 0; i < parts; i++)); do
+    local from=$((i * n / parts)) to=$(((i + 1) * n / parts))
+    python3 "$here/durable_write.py" "$dir/part$i" "${files[@]:from:to-from}" >"$logs/$tag-$i.log" 2>&1 &
+    pids+=($!)
+  done
+  for i in "${!pids[@]}"; do
+    rc=0
+    wait "${pids[$i]}" || rc=$?
+    ((rc == 0)) || status=$rc
+  done
+  seconds=$(python3 -c "import sys; print('%.4f' % (float(sys.argv[2]) - float(sys.argv[1])))" "$start" "$EPOCHREALTIME")
+  for ((i = 0; i < parts; i++)); do
+    cpu=$(awk -v c="$cpu" '{ print c + $2 }' "$logs/$tag-$i.log" 2>/dev/null || echo "$cpu")
+  done
+  local stored ok=ok notes=""
+  stored=$(find "$dir" -type f -name '*.dcm' | wc -l)
+  if [[ $stored != "$n" || $status != 0 ]]; then ok=FAIL notes="wrote $stored of $n (exit $status)"; fi
+  echo "$rep,durable,$set,$mode,$n,$bytes,$seconds,$stored,0,0,$cpu,0,$probe,$ok,$notes" >>"$csv"
+  printf 'bench: %-28s %8.2f s %9.1f MB/s  fsync probe %6.2f ms  %s\n' \
+    "$tag" "$seconds" "$(python3 -c "print($bytes / 1e6 / max($seconds, 1e-9))")" "$probe" "$ok" >&2
+  rm -rf "$dir"
+}
+
 run_one() {  # run_one SERVER SET MODE REP: one fresh server, one transfer, one CSV row
   local server=$1 set=$2 mode=$3 rep=$4
   local dir=$work/$server tag="r$4-$1-$2-x$3"
@@ -351,6 +388,10 @@ for ((rep = 1; rep <= repeat; rep++)); do
   for set in $sets; do
     for mode in $modes; do
       for server in $servers; do
+        if [[ $server == durable ]]; then
+          run_durable "$set" "$mode" "$rep"
+          continue
+        fi
         run_one "$server" "$set" "$mode" "$rep"
       done
     done

@@ -13,6 +13,7 @@
 #include "common/dicom/command_writer.h"
 #include "common/dicom/dimse_status.h"
 #include "common/dicom/service_observer.h"
+#include "common/dicom/socket_cork.h"
 #include "common/dicom/store_request.h"
 #include "common/dicom_values/value_checks.h"
 #include "common/logging/peer_text.h"
@@ -533,6 +534,9 @@ OFCondition DimseSession::find(const DimseCommand& command) {
       find_failed);
   if (!start.query) return finalResponse(start.refusal);
   FindQuery& query = *start.query;
+  // The answers and the final response leave in full segments; uncorked on return, after
+  // the final response is written.
+  const SocketCork cork(socket_);
 
   auto answer_failed = [](const std::string&) {
     return DimseReply::failure(status::kUnableToProcess, "query failed: internal error");

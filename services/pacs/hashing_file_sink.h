@@ -3,17 +3,25 @@
 #include <dcmtk/dcmdata/dcostrma.h>
 
 #include <cstdint>
+#include <cstdlib>
+#include <memory>
+#include <optional>
 #include <string>
-#include <vector>
 
 #include "common/crypto/sha256.h"
+#include "common/durable/direct_chunk_writer.h"
 
 namespace gateway::pacs {
 
-// Where a received object is written: collects the bytes in a 1 MiB buffer (the meta header
+// Where a received object is written: collects the bytes in 1 MiB buffers (the meta header
 // arrives as dozens of tiny writes through DCMTK's stream, the dataset one PDV at a time from
 // the DICOM edge), writes them to a file descriptor and hashes everything (SHA-256) on the
 // way. Size limits are the edge's (incoming_dataset.h); this only reports I/O errors.
+//
+// An object larger than one buffer is written in full buffers with O_DIRECT on a writer
+// thread while the next buffer fills (durable::DirectChunkWriter, ADR 0020), and its last,
+// partial buffer through the page cache; where O_DIRECT is not available (tmpfs, some
+// overlay file systems), everything goes through the page cache with early write-back.
 class HashingFileSink : public DcmConsumer {
  public:
   enum class Failure { kNone, kIoError };
@@ -41,16 +49,30 @@ class HashingFileSink : public DcmConsumer {
   std::string finishHash();
 
  private:
-  bool writeOut(const char* bytes, std::size_t length);
+  struct FreeBuffer {
+    void operator()(char* p) const { std::free(p); }
+  };
+  using Buffer = std::unique_ptr<char, FreeBuffer>;
+
+  bool flushFullBuffer();
+  bool directFailed();
+  // Through the page cache, with early write-back.
+  bool writeOut(const char* bytes, std::size_t length, std::uint64_t offset);
 
   int fd_;
-  std::vector<char> buffer_;
+  Buffer buffers_[2];
+  int current_ = 0;         // the buffer being filled
+  std::size_t filled_ = 0;  // bytes in it
+  int in_flight_ = -1;      // the buffer the direct writer has, or -1
+  std::uint64_t in_flight_offset_ = 0;
   std::uint64_t written_ = 0;
-  std::uint64_t on_disk_ = 0;  // bytes handed to write(); written_ counts buffered ones too
+  std::uint64_t on_disk_ = 0;  // file offset of the buffer being filled
   std::uint64_t writeback_started_ = 0;
+  bool direct_unavailable_ = false;
+  crypto::Sha256 sha_;                                // hashes each write() where its bytes are
+  std::optional<durable::DirectChunkWriter> direct_;  // destroyed first: waits for its chunk
   Failure failure_ = Failure::kNone;
   int errno_ = 0;
-  crypto::Sha256 sha_;  // hashes each write() where its bytes are, before any copy
 };
 
 }  // namespace gateway::pacs
