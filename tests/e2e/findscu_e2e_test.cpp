@@ -52,10 +52,10 @@ class FindscuE2e : public ::testing::Test {
   std::vector<std::unique_ptr<DcmFileFormat>> findscu(const std::filesystem::path& query) {
     const auto out = dir_ / ("responses" + std::to_string(queries_));
     std::filesystem::create_directories(out);
-    const int rc =
-        runProgram({"findscu", "-W", "-aet", "MAMMO1", "-aec", "MWL_SCP", "-X", "-od", out.string(),
-                    "127.0.0.1", std::to_string(mwl_port_), query.string()},
-                   std::chrono::seconds(30), (dir_ / "findscu.log").string());
+    const int rc = runProgram({"findscu", "-W", "-aet", "MAMMO1", "-aec", "MWL_SCP", "-X", "-od",
+                               out.string(), "127.0.0.1", std::to_string(mwl_port_),
+                               query.string()},
+                              std::chrono::seconds(30), (dir_ / "findscu.log").string());
     EXPECT_EQ(rc, 0) << readFileBytes(dir_ / "findscu.log");
     std::vector<std::unique_ptr<DcmFileFormat>> responses;
     std::set<std::filesystem::path> files;
@@ -86,13 +86,12 @@ TEST_F(FindscuE2e, ReturnsItemsImportedFromCsvWhileServing) {
 
   // Imported while the server runs: the next query sees them.
   const auto csv = dir_ / "today.csv";
-  std::ofstream(csv)
-      << "accession_number,patient_id,patient_name,patient_birth_date,patient_sex,"
-         "scheduled_date,scheduled_time,modality,scheduled_station_aet,"
-         "study_description\n"
-         "ACC-1,P-1,MÜLLER^JÜRGEN,19700101,F,20261128,083000,MG,MAMMO1,Screening\n"
-         "ACC-2,P-2,\"O'BRIEN^SIÂN\",19650203,F,20261128,091500,MG,MAMMO1,Screening\n"
-         "ACC-3,P-3,SMITH^ANNA,19800304,F,20261129,083000,MG,MAMMO1,Screening\n";
+  std::ofstream(csv) << "accession_number,patient_id,patient_name,patient_birth_date,patient_sex,"
+                        "scheduled_date,scheduled_time,modality,scheduled_station_aet,"
+                        "study_description\n"
+                        "ACC-1,P-1,MÜLLER^JÜRGEN,19700101,F,20261128,083000,MG,MAMMO1,Screening\n"
+                        "ACC-2,P-2,\"O'BRIEN^SIÂN\",19650203,F,20261128,091500,MG,MAMMO1,Screening\n"
+                        "ACC-3,P-3,SMITH^ANNA,19800304,F,20261129,083000,MG,MAMMO1,Screening\n";
   const auto [import_code, import_out] = runGateway({"worklist", "import", csv.string()}, env_);
   ASSERT_EQ(import_code, 0) << import_out;
 
