@@ -21,6 +21,7 @@ PacsService::PacsService(const config::GatewayConfig& config,
           *index_, store_, *commitments_, resolve_ae)),
       scp_(std::make_unique<StorageScp>(config_.pacs, store_, *archiver_, commitment_.get(),
                                         commitments_.get(), index_.get(), resolve_ae)) {
+  scp_->setKnownAes(std::make_shared<const dicom::RemoteAeTable>(config.known_aes));
   dicom::ServicePortsSpec spec = dicom::portsOf("pacs", config.pacs);
   spec.observer = service_observer;
   ports_ = std::make_unique<dicom::ServicePorts>(config, std::move(spec), *scp_, *logging::pacs(),

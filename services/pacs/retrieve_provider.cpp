@@ -14,6 +14,16 @@ namespace {
 namespace status = dicom::status;
 }  // namespace
 
+bool RetrieveService::callerMayRetrieve() const {
+  if (known_aes_ != nullptr) {
+    if (const config::KnownAe* entry = known_aes_->find(context_.calling_aet)) {
+      return entry->services.has(config::AeService::kRetrieve) &&
+             entry->allowsAddress(context_.peer_address);
+    }
+  }
+  return resolve_ae_ && resolve_ae_(context_.calling_aet).has_value();
+}
+
 dicom::RetrieveProvider::Start RetrieveService::startRetrieve(const dicom::RetrieveRequest& request,
                                                               DcmDataset& identifier) {
   Start start;
@@ -23,7 +33,7 @@ dicom::RetrieveProvider::Start RetrieveService::startRetrieve(const dicom::Retri
     return std::move(start);
   };
   // Only known machines retrieve, and only to known machines.
-  if (!resolve_ae_ || !resolve_ae_(context_.calling_aet)) {
+  if (!callerMayRetrieve()) {
     return refuse(status::kNotAuthorized,
                   "calling AE " + context_.calling_aet + " is not a known AE that may retrieve");
   }

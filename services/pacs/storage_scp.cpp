@@ -120,14 +120,16 @@ class StoreAssociationHandler : public dicom::AssociationHandler, public dicom::
   StoreAssociationHandler(const dicom::AssociationContext& context, FileStore& store,
                           InstanceArchiver& archiver, CommitmentService* commitment,
                           CommitmentStore* commitments, InstanceIndex* index,
-                          const CommitmentService::Resolver& resolve_ae, const std::string& aet)
+                          const CommitmentService::Resolver& resolve_ae,
+                          const dicom::RemoteAeTable* known_aes, const std::string& aet)
       : context_(context), store_(store), archiver_(archiver) {
     if (commitment != nullptr && commitments != nullptr) {
       commitment_ = std::make_unique<CommitmentProvider>(context_, *commitment, *commitments);
     }
     if (index != nullptr) {
       find_ = std::make_unique<QrFind>(aet, *index);
-      retrieve_ = std::make_unique<RetrieveService>(context_, *index, store_, resolve_ae);
+      retrieve_ =
+          std::make_unique<RetrieveService>(context_, *index, store_, resolve_ae, known_aes);
     }
   }
 
@@ -210,7 +212,8 @@ std::vector<std::string> StorageScp::transferSyntaxes() const { return storageTr
 std::unique_ptr<dicom::AssociationHandler> StorageScp::createHandler(
     const dicom::AssociationContext& context) {
   return std::make_unique<StoreAssociationHandler>(context, store_, archiver_, commitment_,
-                                                   commitments_, index_, resolve_ae_, aet_);
+                                                   commitments_, index_, resolve_ae_,
+                                                   known_aes_.get(), aet_);
 }
 
 }  // namespace gateway::pacs

@@ -28,6 +28,11 @@ class StorageScp : public dicom::DicomService {
              CommitmentService* commitment = nullptr, CommitmentStore* commitments = nullptr,
              InstanceIndex* index = nullptr, CommitmentService::Resolver resolve_ae = {});
 
+  // The table of known AEs: who may retrieve (set before the AE serves).
+  void setKnownAes(std::shared_ptr<const dicom::RemoteAeTable> known_aes) {
+    known_aes_ = std::move(known_aes);
+  }
+
   std::vector<dicom::OfferedSyntax> abstractSyntaxes() const override;
   // C-GET: the peer receives the objects on its own association, as a storage SCP.
   bool acceptsPeerScpRole(const std::string& abstract_syntax) const override;
@@ -43,6 +48,7 @@ class StorageScp : public dicom::DicomService {
   CommitmentStore* commitments_;
   InstanceIndex* index_;  // with it, the AE also answers C-FIND, C-MOVE and C-GET
   CommitmentService::Resolver resolve_ae_;
+  std::shared_ptr<const dicom::RemoteAeTable> known_aes_;
   std::vector<std::string> sop_classes_;
 };
 

@@ -151,6 +151,39 @@ TEST(Retrieve, MoveToAnUnknownDestinationOrFromAnUnknownAeIsRefused) {
             status::kNotAuthorized);
 }
 
+// Who may retrieve comes from the table of known AEs: a caller needs the `retrieve` service
+// and an allowed address, but no host or port (the gateway never calls it back).
+TEST(Retrieve, ACallerInTheKnownAeTableNeedsRetrieveAndItsAddressButNoHost) {
+  PacsHarness destination;
+  const std::uint16_t destination_port = destination.port();
+  auto entry = [](const std::string& title, const std::string& address,
+                  config::ServiceSet services) {
+    config::KnownAe ae;
+    ae.ae_title = title;
+    if (!address.empty()) ae.addresses.push_back(config::Ipv4Range::parse(address).value());
+    ae.services = services;
+    return ae;
+  };
+  PacsHarness source(
+      [&](config::GatewayConfig& c) {
+        c.known_aes = {entry("READER", "127.0.0.1", config::ServiceSet::all()),
+                       entry("STORER", "", config::ServiceSet{config::AeService::kStore}),
+                       entry("ELSEWHERE", "10.9.8.7", config::ServiceSet::all())};
+      },
+      knownAes(&destination_port));
+  const auto study = storeStudy(source, 2);
+  DcmDataset identifier = studyIdentifier(study.study_uid);
+  const auto outcome = move(source.port(), "SCREENING_PACS", identifier, kStudyMove, "READER");
+  EXPECT_EQ(outcome.final_status, status::kSuccess);
+  EXPECT_EQ(outcome.completed, 2);
+  for (const char* caller : {"STORER", "ELSEWHERE"}) {
+    DcmDataset again = studyIdentifier(study.study_uid);
+    EXPECT_EQ(move(source.port(), "SCREENING_PACS", again, kStudyMove, caller).final_status,
+              status::kNotAuthorized)
+        << caller;
+  }
+}
+
 TEST(Retrieve, BadRetrieveIdentifiersAreRefusedWithAComment) {
   PacsHarness source({}, knownAes(nullptr));
   DcmDataset no_level;
