@@ -6,15 +6,12 @@
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <thread>
 
 #include "tests/e2e/gateway_process.h"
+#include "tests/e2e/orthanc_process.h"
 #include "tests/support/child_process.h"
 #include "tests/support/dicom_factory.h"
 #include "tests/support/temp_dir.h"
@@ -252,102 +249,6 @@ TEST_F(QrFindE2e, GdcmscuFindsStudiesAndSeries) {
 
 // ---- Orthanc, with the gateway as a DICOM modality -------------------------------------
 
-// The Debian package's Orthanc on free ports with a temp configuration; stopped (SIGTERM,
-// bounded, then SIGKILL) on destruction. Every wait is bounded.
-class OrthancProcess {
- public:
-  OrthancProcess(const std::filesystem::path& dir, std::uint16_t gateway_port)
-      : http_port_(freePort()), dir_(dir) {
-    std::filesystem::create_directories(dir / "storage");
-    const auto config = dir / "orthanc.json";
-    std::ofstream(config) << nlohmann::json{
-        {"Name", "qr-e2e"},
-        {"StorageDirectory", (dir / "storage").string()},
-        {"IndexDirectory", (dir / "storage").string()},
-        {"TemporaryDirectory", (dir / "storage").string()},
-        {"Plugins", nlohmann::json::array()},
-        {"HttpServerEnabled", true},
-        {"HttpPort", http_port_},
-        {"RemoteAccessAllowed", false},
-        {"AuthenticationEnabled", false},
-        {"DicomServerEnabled", true},
-        {"DicomAet", "ORTHANC_E2E"},
-        {"DicomPort", freePort()},
-        {"DicomModalities", {{"gateway", {"SCREENING_PACS", "127.0.0.1", gateway_port}}}},
-        {"SaveJobs", false}}.dump(2);
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      const auto log = (dir / "orthanc.log").string();
-      std::freopen(log.c_str(), "w", stdout);
-      std::freopen(log.c_str(), "a", stderr);
-      ::execlp("Orthanc", "Orthanc", config.c_str(), static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-  }
-
-  ~OrthancProcess() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGTERM);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    int status = 0;
-    while (::waitpid(pid_, &status, WNOHANG) == 0) {
-      if (std::chrono::steady_clock::now() > deadline) {
-        ::kill(pid_, SIGKILL);
-        ::waitpid(pid_, &status, 0);
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-  }
-
-  // Polls GET /system until Orthanc answers, at most `limit`.
-  bool waitReady(std::chrono::seconds limit) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {
-        pid_ = -1;
-        return false;
-      }
-      if (get("/system")) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return false;
-  }
-
-  std::optional<nlohmann::json> get(const std::string& path) { return call("GET", path, ""); }
-  std::optional<nlohmann::json> post(const std::string& path, const nlohmann::json& body) {
-    return call("POST", path, body.dump());
-  }
-  std::string log() const { return readFileBytes(dir_ / "orthanc.log"); }
-
- private:
-  std::optional<nlohmann::json> call(const std::string& method, const std::string& path,
-                                     const std::string& body) {
-    const auto out = dir_ / "curl.out";
-    std::filesystem::remove(out);
-    std::vector<std::string> argv = {
-        "curl", "-fsS",       "-m",
-        "60",   "-X",         method,
-        "-o",   out.string(), "http://127.0.0.1:" + std::to_string(http_port_) + path};
-    if (!body.empty()) {
-      argv.push_back("--data-binary");
-      argv.push_back(body);
-    }
-    if (runProgram(argv, std::chrono::seconds(70), (dir_ / "curl.log").string()) != 0) {
-      return std::nullopt;
-    }
-    try {
-      return nlohmann::json::parse(readFileBytes(out));
-    } catch (const nlohmann::json::exception&) {
-      return std::nullopt;
-    }
-  }
-
-  std::uint16_t http_port_;
-  std::filesystem::path dir_;
-  pid_t pid_ = -1;
-};
-
 // The answers of a query Orthanc sends to the gateway, as simplified tag maps.
 std::vector<nlohmann::json> orthancQuery(OrthancProcess& orthanc, const nlohmann::json& body) {
   const auto started = orthanc.post("/modalities/gateway/query", body);
@@ -372,7 +273,9 @@ std::multiset<std::string> fieldValues(const std::vector<nlohmann::json>& answer
 }
 
 TEST_F(QrFindE2e, OrthancQueriesTheGatewayAsAModality) {
-  OrthancProcess orthanc(dir_ / "orthanc", port_);
+  OrthancProcess::Options options;
+  options.modalities = {{"gateway", {"SCREENING_PACS", "127.0.0.1", port_}}};
+  OrthancProcess orthanc(dir_ / "orthanc", options);
   ASSERT_TRUE(orthanc.waitReady(std::chrono::seconds(60))) << orthanc.log();
 
   auto patients = orthancQuery(orthanc, {{"Level", "Patient"}, {"Query", {{"PatientID", "*"}}}});
