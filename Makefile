@@ -11,7 +11,7 @@ RUN_ENV = PACS_STORAGE_PATH=$(CURDIR)/var/storage PACS_DB_PATH=$(CURDIR)/var/pac
           MWL_DB_PATH=$(CURDIR)/var/worklist.db
 
 .PHONY: all deps build test test-unit test-asan test-tsan run bench format clean
-.PHONY: bench-mwl bench-qr
+.PHONY: bench-mwl bench-qr bench-move
 .PHONY: demo fuzz screenshot
 
 all: build
@@ -76,6 +76,12 @@ bench-mwl: build
 bench-qr: build
 	@bash scripts/install-deps.sh --bench
 	bash bench/qr_bench.sh
+
+# C-MOVE of the 20 x 27 MB mammogram set to storescp +B, against Orthanc (bench/README.md,
+# "C-MOVE benchmark").
+bench-move: build
+	@bash scripts/install-deps.sh --bench
+	bash bench/move_bench.sh
 
 # libFuzzer harnesses (fuzz/), each for FUZZ_SECONDS (default 60); CI runs them.
 fuzz: deps
