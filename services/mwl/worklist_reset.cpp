@@ -13,10 +13,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Pages copied per backup step: small enough for a progress line to move on a large
-// database, large enough that stepping costs nothing measurable (4 MiB at 4 KiB pages).
-constexpr int kBackupPagesPerStep = 1024;
-
 std::string timestampName() {
   const std::time_t now = std::time(nullptr);
   std::tm local{};
