@@ -29,7 +29,15 @@ std::optional<std::string> encodePng(DicomImage& image) {
   if (stream == nullptr) return std::nullopt;
   DiPNGPlugin png;
   png.setBitsPerSample(8);
-  const int written = image.writePluginFormat(&png, stream, 0);
+  int written = 0;
+  {
+    // DCMTK's PNG plugin stamps a tIME chunk with libpng's png_convert_from_time_t, which
+    // calls gmtime() (one static buffer per process): two thumbnails encoded at once race
+    // on it (ThreadSanitizer saw it). The encoding of a 256 px image is short; serialise it.
+    static std::mutex encoding;
+    const std::lock_guard lock(encoding);
+    written = image.writePluginFormat(&png, stream, 0);
+  }
   std::fclose(stream);
   std::optional<std::string> out;
   if (written != 0 && size > 0) out = std::string(data, size);
