@@ -13,7 +13,7 @@ RUN apt-get update \
       build-essential cmake pkg-config \
       libdcmtk-dev libsqlitecpp-dev libsqlite3-dev \
       libspdlog-dev libfmt-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev \
-      libgtest-dev libboost-thread-dev libboost-dev libssl-dev \
+      libgtest-dev libboost-thread-dev libboost-dev libssl-dev libcurl4-openssl-dev \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
@@ -32,12 +32,14 @@ FROM debian:12-slim
 #                 dictionary /usr/share/libdcmtk17/dicom.dic (DCMTK's compiled-in default
 #                 path; the gateway refuses to start without it)
 #   libsqlite3-0, libspdlog1.10, libfmt9, libyaml-cpp0.7, libssl3 (libcrypto.so.3)
+#   libcurl4 (STOW-RS forwarding; ca-certificates for https destinations)
 #   libdcmtk17 also brings libdcmimage/libdcmjpeg (thumbnails) and their libpng/libjpeg;
 #   tzdata: GATEWAY_TIMEZONE names a zone (Boost.Beast/Asio are header-only: nothing here)
 # SQLiteCpp is linked statically (Debian ships only libSQLiteCpp.a), so it needs nothing.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libdcmtk17 libsqlite3-0 libspdlog1.10 libfmt9 libyaml-cpp0.7 libssl3 tzdata \
+      libdcmtk17 libsqlite3-0 libspdlog1.10 libfmt9 libyaml-cpp0.7 libssl3 libcurl4 \
+      ca-certificates tzdata \
  && rm -rf /var/lib/apt/lists/*
 
 # Unprivileged user with a fixed uid/gid, so volume ownership is stable across rebuilds.

@@ -14,6 +14,7 @@ packages=(
   libgtest-dev
   libboost-thread-dev libboost-dev zlib1g-dev
   libssl-dev
+  libcurl4-openssl-dev  # STOW-RS forwarding (ADR 0019)
   openssl  # the TLS tests make their own CA and certificates with it (ADR 0015)
   python3
   tzdata  # GATEWAY_TIMEZONE names an IANA zone; the DST tests use Europe/London
@@ -24,6 +25,7 @@ test_packages=(
   # Query/Retrieve end-to-end tests: GDCM's gdcmscu, and Orthanc (queried over its REST API
   # with curl) with the gateway as one of its DICOM modalities.
   libgdcm-tools orthanc curl
+  orthanc-dicomweb  # the STOW-RS receiver of the forwarding end-to-end tests
   chromium     # headless: the status page's end-to-end test and scripts/screenshot.sh
 )
 packages+=("${test_packages[@]}")

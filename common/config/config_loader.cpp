@@ -74,6 +74,12 @@ void applyYaml(const std::filesystem::path& file, GatewayConfig& config,
     config.known_aes = parseKnownAes(known, "config file " + file.string() + ": ", problems);
     root.remove("known_aes");
   }
+  // So is forward (the destinations).
+  if (const YAML::Node forward = read_only["forward"]) {
+    config.forward.destinations =
+        parseForwardDestinations(forward, "config file " + file.string() + ": ", problems);
+    root.remove("forward");
+  }
   std::vector<std::pair<std::string, std::string>> values;
   flattenYaml(root, "", file.string(), values, problems);
   for (const auto& [key, value] : values) {
@@ -86,6 +92,31 @@ void applyYaml(const std::filesystem::path& file, GatewayConfig& config,
       problems.push_back("config file " + file.string() + ": " + key + ": " + *error);
     }
   }
+}
+
+// FORWARD_DICOM / FORWARD_STOW_URL (and the stow token and CA) become destinations "dicom"
+// and "stow", replacing YAML entries of those names.
+void mergeForwardShortcuts(GatewayConfig& config, std::vector<std::string>& problems) {
+  ForwardSettings& forward = config.forward;
+  if (auto error = applyForwardDicom(forward.destinations, forward.dicom)) {
+    problems.push_back("FORWARD_DICOM: " + *error);
+  }
+  if (auto error = applyForwardStowUrl(forward.destinations, forward.stow_url)) {
+    problems.push_back("FORWARD_STOW_URL: " + *error);
+  }
+  const bool stow_extras = !forward.stow_token_file.empty() || !forward.stow_token.empty() ||
+                           !forward.stow_ca_file.empty();
+  if (!stow_extras) return;
+  for (auto& d : forward.destinations) {
+    if (d.name != "stow" || d.type != ForwardType::kStow) continue;
+    if (!forward.stow_token_file.empty()) d.token_file = forward.stow_token_file;
+    if (!forward.stow_token.empty()) d.token = forward.stow_token;
+    if (!forward.stow_ca_file.empty()) d.ca_file = forward.stow_ca_file;
+    return;
+  }
+  problems.push_back(
+      "FORWARD_STOW_TOKEN_FILE, FORWARD_STOW_TOKEN and FORWARD_STOW_CA_FILE need FORWARD_STOW_URL "
+      "(or a forward entry named stow)");
 }
 
 // "pacs.port (PACS_PORT)": how problems that span settings name each one.
@@ -134,6 +165,14 @@ void checkCombinations(const GatewayConfig& config, std::vector<std::string>& pr
       problems.push_back("known_aes[" + std::to_string(i) + "] (" + config.known_aes[i].ae_title +
                          ") names a client certificate: " + named("tls.ca") +
                          " is needed to ask for one");
+    }
+  }
+
+  checkForwardDestinations(config.forward.destinations, problems);
+  for (const auto& d : config.forward.destinations) {
+    if (d.type == ForwardType::kDicom && d.tls && config.tls.ca.empty()) {
+      problems.push_back("forward destination " + d.name + " uses TLS: " + named("tls.ca") +
+                         " is needed to verify it");
     }
   }
 
@@ -211,6 +250,7 @@ GatewayConfig loadConfig(const ConfigSources& sources) {
       config.known_aes = loadKnownAesFile(config.known_aes_file, problems);
     }
   }
+  mergeForwardShortcuts(config, problems);
   checkCombinations(config, problems);
   if (!problems.empty()) throw ConfigError(std::move(problems));
   return config;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/config/forward_destination.h"
 #include "common/config/known_ae.h"
 
 namespace gateway::config {
@@ -59,6 +60,22 @@ struct PacsSettings {
   std::vector<std::string> aet_aliases;  // called AE titles accepted besides `aet`
   // Storage Commitment: the earliest a report is sent after its N-ACTION (0: at once).
   std::chrono::seconds commitment_report_delay{0};
+  // Retention (ADR 0019): only instances every forwarding destination has are ever removed.
+  int retention_days = 0;    // older than this and forwarded: purged; 0: off
+  int min_free_percent = 0;  // below this much free disk, purge the oldest forwarded; 0: off
+  std::chrono::seconds retention_interval{300};  // how often serve applies the policy
+};
+
+// Store-and-forward (ADR 0019): the destinations, and the single-destination shortcuts of
+// the environment, merged into `destinations` by the loader (named "dicom" and "stow").
+struct ForwardSettings {
+  std::vector<ForwardDestination> destinations;
+  std::string dicom;     // FORWARD_DICOM=AE@host:port
+  std::string stow_url;  // FORWARD_STOW_URL
+  std::filesystem::path stow_token_file;
+  std::string stow_token;  // FORWARD_STOW_TOKEN (prefer the file); never shown
+  std::filesystem::path stow_ca_file;
+  std::chrono::seconds retry_max_delay{600};  // the backoff's cap
 };
 
 // The worklist service (Modality Worklist C-FIND, later MPPS).
@@ -117,6 +134,7 @@ struct GatewayConfig {
   std::vector<KnownAe> known_aes;
   std::filesystem::path known_aes_file;
   HttpSettings http;
+  ForwardSettings forward;
 };
 
 std::string toString(DuplicatePolicy policy);

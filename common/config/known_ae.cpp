@@ -9,6 +9,7 @@
 #include <set>
 
 #include "common/config/value_parsers.h"
+#include "common/config/yaml_fields.h"
 #include "common/dicom_values/value_checks.h"
 
 namespace gateway::config {
@@ -19,39 +20,6 @@ constexpr const char* kServiceNames[] = {"worklist",   "mpps",  "store",
 
 const std::set<std::string> kEntryKeys = {
     "ae_title", "addresses", "services", "host", "port", "tls", "tls_fingerprints", "tls_subject"};
-
-std::string lineOf(const YAML::Node& node) {
-  return node.Mark().line >= 0 ? " (line " + std::to_string(node.Mark().line + 1) + ")" : "";
-}
-
-// A host name or IPv4 address we can resolve later: letters, digits, '-', '.'.
-bool plausibleHost(const std::string& host) {
-  if (host.empty() || host.size() > 253) return false;
-  return std::all_of(host.begin(), host.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '.';
-  });
-}
-
-// Reads a scalar list (a YAML sequence of plain values); problems name `path`.
-std::vector<std::pair<std::string, std::string>> scalarList(const YAML::Node& node,
-                                                            const std::string& path,
-                                                            const std::string& where,
-                                                            std::vector<std::string>& problems) {
-  std::vector<std::pair<std::string, std::string>> out;  // (path[i], value)
-  if (!node.IsSequence()) {
-    problems.push_back(where + path + ": must be a list" + lineOf(node));
-    return out;
-  }
-  for (std::size_t i = 0; i < node.size(); ++i) {
-    const std::string item_path = path + "[" + std::to_string(i) + "]";
-    if (!node[i].IsScalar()) {
-      problems.push_back(where + item_path + ": must be a plain value" + lineOf(node[i]));
-      continue;
-    }
-    out.emplace_back(item_path, node[i].as<std::string>());
-  }
-  return out;
-}
 
 KnownAe parseEntry(const YAML::Node& entry, const std::string& path, const std::string& where,
                    std::vector<std::string>& problems) {
@@ -121,12 +89,10 @@ KnownAe parseEntry(const YAML::Node& entry, const std::string& path, const std::
   if (entry["port"] && !entry["host"]) problem("host", "is required with port", entry);
 
   if (const YAML::Node tls = entry["tls"]) {
-    std::string text = tls.IsScalar() ? trim(tls.as<std::string>()) : "";
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (text == "true" || text == "yes" || text == "on") {
-      ae.tls = true;
-    } else if (text != "false" && text != "no" && text != "off") {
+    const std::string text = tls.IsScalar() ? trim(tls.as<std::string>()) : "";
+    if (const auto value = parseBoolWord(text)) {
+      ae.tls = *value;
+    } else {
       problem("tls", "'" + text + "' is not true or false", tls);
     }
   }

@@ -310,6 +310,78 @@ const std::vector<SettingSpec> kSettings = {
        return std::nullopt;
      },
      [](const GatewayConfig& c) { return std::to_string(c.pacs.commitment_report_delay.count()); }},
+    {"pacs.retention_days", "PACS_RETENTION_DAYS", "--pacs-retention-days",
+     "purge instances older than this many days once every destination has them (0: off)",
+     [](GatewayConfig& c, const std::string& v) {
+       return setInteger(c.pacs.retention_days, v, 0, 36500);
+     },
+     [](const GatewayConfig& c) {
+       return c.pacs.retention_days == 0 ? std::string("0 (off)")
+                                         : std::to_string(c.pacs.retention_days);
+     }},
+    {"pacs.min_free_percent", "PACS_MIN_FREE_PERCENT", "--pacs-min-free-percent",
+     "keep this much of the storage disk free by purging the oldest forwarded instances (0: off)",
+     [](GatewayConfig& c, const std::string& v) {
+       return setInteger(c.pacs.min_free_percent, v, 0, 90);
+     },
+     [](const GatewayConfig& c) {
+       return c.pacs.min_free_percent == 0 ? std::string("0 (off)")
+                                           : std::to_string(c.pacs.min_free_percent);
+     }},
+    {"pacs.retention_interval", "PACS_RETENTION_INTERVAL", "--pacs-retention-interval",
+     "seconds between two applications of the retention policy inside serve",
+     [](GatewayConfig& c, const std::string& v) {
+       return setSeconds(c.pacs.retention_interval, v, 86400);
+     },
+     [](const GatewayConfig& c) { return std::to_string(c.pacs.retention_interval.count()); }},
+    {"forward_dicom", "FORWARD_DICOM", "--forward-dicom",
+     "forward every stored image to this C-STORE SCP, AE@host:port (destination \"dicom\")",
+     [](GatewayConfig& c, const std::string& v) -> Error {
+       std::vector<ForwardDestination> scratch;
+       if (auto error = applyForwardDicom(scratch, v)) return error;
+       c.forward.dicom = trim(v);
+       return std::nullopt;
+     },
+     [](const GatewayConfig& c) { return describeForwardDestinations(c.forward.destinations); }},
+    {"forward_stow_url", "FORWARD_STOW_URL", "--forward-stow-url",
+     "forward every stored image to this STOW-RS studies URL (destination \"stow\")",
+     [](GatewayConfig& c, const std::string& v) -> Error {
+       std::vector<ForwardDestination> scratch;
+       if (auto error = applyForwardStowUrl(scratch, v)) return error;
+       c.forward.stow_url = trim(v);
+       return std::nullopt;
+     },
+     [](const GatewayConfig& c) {
+       return c.forward.stow_url.empty() ? std::string("(none)")
+                                         : urlWithoutCredentials(c.forward.stow_url);
+     }},
+    {"forward_stow_token_file", "FORWARD_STOW_TOKEN_FILE", "--forward-stow-token-file",
+     "file holding the bearer token of the stow destination",
+     [](GatewayConfig& c, const std::string& v) {
+       return setOptionalPath(c.forward.stow_token_file, v);
+     },
+     [](const GatewayConfig& c) { return showPath(c.forward.stow_token_file); }},
+    {"forward_stow_token", "FORWARD_STOW_TOKEN", "--forward-stow-token",
+     "bearer token of the stow destination (prefer the token file; never shown or logged)",
+     [](GatewayConfig& c, const std::string& v) -> Error {
+       c.forward.stow_token = trim(v);
+       return std::nullopt;
+     },
+     [](const GatewayConfig& c) {
+       return c.forward.stow_token.empty() ? std::string("(none)") : std::string("(set)");
+     }},
+    {"forward_stow_ca_file", "FORWARD_STOW_CA_FILE", "--forward-stow-ca-file",
+     "PEM CA bundle verifying the stow destination's HTTPS certificate (default: the system's)",
+     [](GatewayConfig& c, const std::string& v) {
+       return setOptionalPath(c.forward.stow_ca_file, v);
+     },
+     [](const GatewayConfig& c) { return showPath(c.forward.stow_ca_file); }},
+    {"forward_retry_max_delay", "FORWARD_RETRY_MAX_DELAY", "--forward-retry-max-delay",
+     "longest wait, seconds, between two attempts to forward an image (backoff from 1 s)",
+     [](GatewayConfig& c, const std::string& v) {
+       return setSeconds(c.forward.retry_max_delay, v, 86400);
+     },
+     [](const GatewayConfig& c) { return std::to_string(c.forward.retry_max_delay.count()); }},
     {"mwl.max_query_size", "MWL_MAX_QUERY_SIZE", "--mwl-max-query-size",
      "largest C-FIND identifier accepted (bytes, or with KiB/MiB)",
      [](GatewayConfig& c, const std::string& v) { return setByteSize(c.mwl.max_query_size, v); },

@@ -78,7 +78,8 @@ void OutboundAssociation::connect(const std::vector<OutboundContext>& contexts) 
   }
   if (ASC_countAcceptedPresentationContexts(assoc_->params) == 0) {
     abort();
-    fail("no presentation context accepted");
+    throw NoContextAccepted(fmt::format("{}@{}:{}: no presentation context accepted",
+                                        target_.called_aet, target_.host, target_.port));
   }
 }
 

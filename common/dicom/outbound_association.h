@@ -45,6 +45,13 @@ class OutboundError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The association was made, but the peer accepted none of the presentation contexts: it does
+// not take those SOP classes (a refusal, not an outage).
+class NoContextAccepted : public OutboundError {
+ public:
+  using OutboundError::OutboundError;
+};
+
 struct OutboundStoreResult {
   std::uint16_t status = 0xFFFF;
   std::string error_comment;    // as the peer sent it

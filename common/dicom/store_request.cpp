@@ -48,6 +48,15 @@ OFCondition sendStoreRequest(T_ASC_Association* assoc, const std::filesystem::pa
   }
   T_ASC_PresentationContextID id = ASC_findAcceptedPresentationContextID(
       assoc, sop_class.c_str(), layout.transfer_syntax_uid.c_str());
+  // DCMTK's three-argument lookup falls back to a context accepted with another (uncompressed)
+  // syntax when none has the one asked for: only an exact match may carry the original bytes.
+  if (id != 0) {
+    T_ASC_PresentationContext pc{};
+    if (ASC_findAcceptedPresentationContext(assoc->params, id, &pc).bad() ||
+        layout.transfer_syntax_uid != pc.acceptedTransferSyntax) {
+      id = 0;
+    }
+  }
   std::unique_ptr<DcmFileFormat> converted;
   if (id != 0) {
     result.transfer_syntax = layout.transfer_syntax_uid;

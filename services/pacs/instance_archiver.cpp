@@ -69,6 +69,11 @@ InstanceArchiver::InstanceArchiver(FileStore& store, InstanceIndex& index,
                                    config::DuplicatePolicy policy, InstanceObserver* observer)
     : store_(store), index_(index), policy_(policy), observer_(observer) {}
 
+void InstanceArchiver::setForwarding(ForwardRouting routing, std::function<void()> queued) {
+  routing_ = std::move(routing);
+  queued_ = std::move(queued);
+}
+
 std::mutex& InstanceArchiver::stripeFor(const std::string& relative_path) {
   const auto byte = std::stoul(relative_path.substr(0, 2), nullptr, 16);
   return stripes_[byte % stripes_.size()];
@@ -132,7 +137,18 @@ ArchiveOutcome InstanceArchiver::place(ReceivedObject& object, const InstanceMet
   outcome.metadata = metadata;
   outcome.dimse_status = status::kSuccess;
 
-  const auto existing = index_.findByUid(uid);
+  const std::vector<std::string> destinations =
+      routing_.destinationsFor(metadata, object.calling_aet);
+  auto notifyQueued = [&] {
+    if (!destinations.empty() && queued_) queued_();
+  };
+  auto existing = index_.findByUid(uid);
+  if (existing && existing->status == "PURGED") {
+    // Retention removed our copy after every destination had it: this one is kept again
+    // (queue rows stay SENT; the destinations have these bytes or their first copy).
+    index_.remove(uid);
+    existing.reset();
+  }
   if (existing) {
     outcome.previous_hash = existing->storage_hash;
     if (policy_ == config::DuplicatePolicy::kKeepFirst) {
@@ -156,8 +172,10 @@ ArchiveOutcome InstanceArchiver::place(ReceivedObject& object, const InstanceMet
       return outcome;
     }
     store_.placeReplacing(*object.file, relative_path);
-    index_.upsert(rowFor(object, metadata, relative_path, linked));
+    index_.upsert(rowFor(object, metadata, relative_path, linked), destinations,
+                  existing->storage_hash != object.storage_hash);
     outcome.result = ArchiveResult::kReplaced;
+    notifyQueued();
     return outcome;
   }
 
@@ -185,13 +203,14 @@ ArchiveOutcome InstanceArchiver::place(ReceivedObject& object, const InstanceMet
     logging::pacs()->warn("unindexed copy replaced path={} sop_instance={}", relative_path, uid);
   }
   try {
-    index_.upsert(rowFor(object, metadata, relative_path, linked));
+    index_.upsert(rowFor(object, metadata, relative_path, linked), destinations);
   } catch (...) {
     // Never leave a file the index does not know about while we answer "failed".
     store_.remove(relative_path);
     throw;
   }
   outcome.result = ArchiveResult::kStored;
+  notifyQueued();
   if (linked)
     observed([&] {
       observer_->instanceStored(metadata);

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -11,8 +12,10 @@
 
 #include "common/config/gateway_config.h"
 #include "services/pacs/file_store.h"
+#include "services/pacs/forward_routing.h"
 #include "services/pacs/instance_index.h"
 #include "services/pacs/instance_observer.h"
+#include "services/pacs/receive_activity.h"
 
 namespace gateway::pacs {
 
@@ -59,7 +62,13 @@ class InstanceArchiver {
   InstanceArchiver(FileStore& store, InstanceIndex& index, config::DuplicatePolicy policy,
                    InstanceObserver* observer = nullptr);
 
+  // Store-and-forward (ADR 0019): each stored or replaced instance is queued, with its index
+  // row, for the destinations `routing` names; `queued` is called after (wakes the workers).
+  void setForwarding(ForwardRouting routing, std::function<void()> queued);
+
   ArchiveOutcome archive(ReceivedObject& object);
+  // Held by each reception (storage_scp.cpp) while its bytes arrive.
+  ReceiveActivity& receiving() { return receiving_; }
 
  private:
   ArchiveOutcome place(ReceivedObject& object, const InstanceMetadata& metadata);
@@ -72,6 +81,9 @@ class InstanceArchiver {
   InstanceIndex& index_;
   config::DuplicatePolicy policy_;
   InstanceObserver* observer_;
+  ForwardRouting routing_;
+  std::function<void()> queued_;
+  ReceiveActivity receiving_;
   std::array<std::mutex, 64> stripes_;
 };
 

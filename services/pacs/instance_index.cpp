@@ -166,7 +166,8 @@ std::optional<StoredInstance> InstanceIndex::findByPath(const std::string& path)
   return findOne("WHERE storage_path = ?", path);
 }
 
-void InstanceIndex::upsert(const StoredInstance& r) {
+void InstanceIndex::upsert(const StoredInstance& r, const std::vector<std::string>& destinations,
+                           bool requeue) {
   std::lock_guard lock(mutex_);
   auto transaction = db::beginImmediate(*db_);
   SQLite::Statement s(*db_, upsertSql());
@@ -181,6 +182,21 @@ void InstanceIndex::upsert(const StoredInstance& r) {
   s.bind(9, r.metadata_version);
   bindMetadata(s, 10, r.metadata);
   s.exec();
+  if (!destinations.empty()) {
+    SQLite::Statement queue(
+        *db_, requeue ? "INSERT INTO forward_queue (sop_instance_uid, destination) VALUES (?, ?) "
+                        "ON CONFLICT (sop_instance_uid, destination) DO UPDATE SET "
+                        "state = 'PENDING', attempts = 0, last_error = NULL, "
+                        "next_attempt_at = 0, sent_at = NULL, queued_at = CURRENT_TIMESTAMP"
+                      : "INSERT INTO forward_queue (sop_instance_uid, destination) VALUES (?, ?) "
+                        "ON CONFLICT (sop_instance_uid, destination) DO NOTHING");
+    for (const auto& destination : destinations) {
+      queue.bind(1, r.metadata.sop_instance_uid);
+      queue.bind(2, destination);
+      queue.exec();
+      queue.reset();
+    }
+  }
   transaction.commit();
 }
 
@@ -283,7 +299,54 @@ std::vector<StoredInstance> InstanceIndex::unlinkedBetween(const std::string& fr
 
 std::int64_t InstanceIndex::storedBytes() {
   std::lock_guard lock(mutex_);
-  return db_->execAndGet("SELECT COALESCE(SUM(file_size), 0) FROM stored_instances").getInt64();
+  return db_
+      ->execAndGet(
+          "SELECT COALESCE(SUM(file_size), 0) FROM stored_instances WHERE status != 'PURGED'")
+      .getInt64();
+}
+
+namespace {
+constexpr const char* kForwardedEverywhere =
+    "EXISTS (SELECT 1 FROM forward_queue q WHERE q.sop_instance_uid = "
+    "stored_instances.sop_instance_uid) AND NOT EXISTS (SELECT 1 FROM forward_queue q WHERE "
+    "q.sop_instance_uid = stored_instances.sop_instance_uid AND q.state != 'SENT')";
+}  // namespace
+
+std::vector<StoredInstance> InstanceIndex::forwardedBefore(const std::string& created_before_utc,
+                                                           int limit) {
+  return findMany(std::string("WHERE status = 'STORED' AND created_at < ? AND ") +
+                      kForwardedEverywhere + " ORDER BY created_at, sop_instance_uid LIMIT " +
+                      std::to_string(limit),
+                  {created_before_utc});
+}
+
+std::int64_t InstanceIndex::unforwardedBefore(const std::string& created_before_utc) {
+  std::lock_guard lock(mutex_);
+  SQLite::Statement s(*db_, std::string("SELECT COUNT(*) FROM stored_instances WHERE status = "
+                                        "'STORED' AND created_at < ? AND NOT (") +
+                                kForwardedEverywhere + ")");
+  s.bind(1, created_before_utc);
+  s.executeStep();
+  return s.getColumn(0).getInt64();
+}
+
+bool InstanceIndex::markPurged(const std::string& uid) {
+  std::lock_guard lock(mutex_);
+  // The condition again, in the same statement: a row re-queued since it was planned (its
+  // object replaced) is not purged.
+  SQLite::Statement s(*db_,
+                      std::string("UPDATE stored_instances SET status = 'PURGED', updated_at = "
+                                  "CURRENT_TIMESTAMP WHERE sop_instance_uid = ? AND status = "
+                                  "'STORED' AND ") +
+                          kForwardedEverywhere);
+  s.bind(1, uid);
+  return s.exec() == 1;
+}
+
+std::int64_t InstanceIndex::purgedCount() {
+  std::lock_guard lock(mutex_);
+  return db_->execAndGet("SELECT COUNT(*) FROM stored_instances WHERE status = 'PURGED'")
+      .getInt64();
 }
 
 void InstanceIndex::proveWritable(const std::string& writer) {

@@ -96,8 +96,12 @@ class InstanceIndex {
   std::optional<StoredInstance> findByUid(const std::string& sop_instance_uid);
   std::optional<StoredInstance> findByPath(const std::string& storage_path);
   // Inserts a new row, or replaces the row of the same SOP Instance UID (keeping its
-  // created_at, bumping updated_at).
-  void upsert(const StoredInstance& row);
+  // created_at, bumping updated_at). In the same transaction, queues the instance for each
+  // forwarding destination named (ADR 0019): a new (instance, destination) pair as PENDING;
+  // one already queued is left as it is, unless `requeue` (a replaced object: its new bytes
+  // go out again).
+  void upsert(const StoredInstance& row, const std::vector<std::string>& destinations = {},
+              bool requeue = false);
   void remove(const std::string& sop_instance_uid);
   void setStatus(const std::string& sop_instance_uid, const std::string& status);
   std::int64_t count();
@@ -129,8 +133,17 @@ class InstanceIndex {
   // ... of those, the rows not linked to a worklist item (worklist_accession NULL).
   std::vector<StoredInstance> unlinkedBetween(const std::string& from_utc,
                                               const std::string& to_utc);
-  // Bytes of every indexed file.
+  // Bytes of every indexed file still held (not PURGED).
   std::int64_t storedBytes();
+  // Rows retention has purged.
+  std::int64_t purgedCount();
+  // Retention (ADR 0019): STORED rows created before `created_before_utc` that every
+  // forwarding destination they were queued for has SENT (and at least one was), oldest
+  // first, at most `limit`; and the purge of one (status PURGED; false if it was not STORED).
+  std::vector<StoredInstance> forwardedBefore(const std::string& created_before_utc, int limit);
+  bool markPurged(const std::string& sop_instance_uid);
+  // STORED rows created before that are not (yet) forwarded everywhere: what retention keeps.
+  std::int64_t unforwardedBefore(const std::string& created_before_utc);
   // A real write (health_probe, one row) in its own transaction: throws when the index
   // cannot be written (read-only file, full disk, lock held too long).
   void proveWritable(const std::string& writer);

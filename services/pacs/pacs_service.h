@@ -1,16 +1,21 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
+#include <mutex>
+#include <thread>
 
 #include "common/config/gateway_config.h"
 #include "common/dicom/service_ports.h"
 #include "services/pacs/commitment_service.h"
 #include "services/pacs/commitment_store.h"
 #include "services/pacs/file_store.h"
+#include "services/pacs/forwarder.h"
 #include "services/pacs/instance_archiver.h"
 #include "services/pacs/instance_index.h"
+#include "services/pacs/retention.h"
 #include "services/pacs/storage_reconciler.h"
 #include "services/pacs/storage_scp.h"
 
@@ -33,6 +38,13 @@ class PacsService {
                        dicom::ServiceObserver* service_observer = nullptr);
   ~PacsService();
 
+  // Store-and-forward and retention (ADR 0019). Before start(): tests replace the senders
+  // (a fake destination) or the disk probe (a disk that seems full). Defaults: the
+  // configured destinations, statvfs.
+  void setForwardSenders(ForwardSenderFactory senders);
+  void setDiskProbe(DiskProbe probe);
+  void setForwarderOptions(const ForwarderOptions& options);
+
   void start();  // binds and starts serving; throws if the port cannot be bound
   void stop(std::chrono::seconds grace);
   std::uint16_t port() const { return ports_->port(); }        // 0: no plain port
@@ -42,6 +54,10 @@ class PacsService {
   InstanceIndex& index() { return *index_; }
   CommitmentStore& commitments() { return *commitments_; }
   FileStore& store() { return store_; }
+  InstanceArchiver& archiver() { return *archiver_; }
+  Forwarder* forwarder() { return forwarder_.get(); }  // null: no destinations
+  // One retention pass now (also what the periodic pass runs).
+  RetentionReport applyRetentionNow();
 
  private:
   const config::GatewayConfig& config_;
@@ -53,6 +69,17 @@ class PacsService {
   std::unique_ptr<CommitmentService> commitment_;
   std::unique_ptr<StorageScp> scp_;
   std::unique_ptr<dicom::ServicePorts> ports_;
+
+  void retentionLoop();
+  ForwardSenderFactory senders_;
+  ForwarderOptions forwarder_options_;
+  DiskProbe disk_probe_;
+  std::unique_ptr<Forwarder> forwarder_;
+  std::mutex retention_mutex_;
+  std::condition_variable retention_wakeup_;
+  bool retention_stopping_ = false;
+  bool stopped_ = false;
+  std::thread retention_thread_;
 };
 
 }  // namespace gateway::pacs

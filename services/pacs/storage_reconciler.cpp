@@ -92,6 +92,14 @@ ReconcileReport reconcileStorage(FileStore& store, InstanceIndex& index) {
   std::error_code ec;
   for (const auto& row : rows) {
     const bool present = fs::is_regular_file(store.absolute(row.path), ec);
+    if (row.status == "PURGED") {
+      // Retention marks the row first, then removes the file: finish what a stop interrupted.
+      if (present) {
+        store.remove(row.path);
+        logging::pacs()->warn("reconcile: purged instance's file removed path={}", row.path);
+      }
+      continue;
+    }
     if (!present && row.status != "MISSING") {
       index.setStatus(row.uid, "MISSING");
       ++report.rows_missing;

@@ -53,7 +53,8 @@ class FileReception : public dicom::StoreReception {
  public:
   FileReception(std::unique_ptr<TempFile> temp, const dicom::StoreRequest& request,
                 const dicom::AssociationContext& context, InstanceArchiver& archiver)
-      : temp_(std::move(temp)),
+      : receiving_(archiver.receiving()),
+        temp_(std::move(temp)),
         sink_(temp_->fd()),
         request_(request),
         context_(context),
@@ -108,6 +109,7 @@ class FileReception : public dicom::StoreReception {
   }
 
  private:
+  ReceiveActivity::Scope receiving_;  // forwarding waits while this object arrives
   std::unique_ptr<TempFile> temp_;
   HashingFileSink sink_;
   dicom::StoreRequest request_;

@@ -17,7 +17,14 @@ VerifyReport verifyStorage(FileStore& store, InstanceIndex& index,
                            const VerifyProgressCallback& progress) {
   VerifyReport report;
   std::vector<StoredInstance> rows;
-  index.forEach([&rows](const StoredInstance& row) { rows.push_back(row); });
+  index.forEach([&rows, &report](const StoredInstance& row) {
+    // Retention removed the file on purpose (every destination had it): nothing to check.
+    if (row.status == "PURGED") {
+      ++report.purged;
+    } else {
+      rows.push_back(row);
+    }
+  });
   VerifyProgress done;
   done.files_total = rows.size();
   for (const auto& row : rows) done.bytes_total += static_cast<std::uint64_t>(row.file_size);
@@ -89,7 +96,8 @@ std::string toJson(const VerifyReport& report) {
                           {"bytes_hashed", report.bytes_hashed},
                           {"problems", std::move(problems)},
                           {"flagged", std::move(flagged)},
-                          {"quarantined", report.quarantined}};
+                          {"quarantined", report.quarantined},
+                          {"purged", report.purged}};
   return json::toJsonLine(out) + "\n";
 }
 
@@ -111,6 +119,10 @@ std::string toText(const VerifyReport& report) {
   if (report.quarantined > 0) {
     out += std::to_string(report.quarantined) +
            " differing second copies kept in .quarantine (see quarantined_instances)\n";
+  }
+  if (report.purged > 0) {
+    out += std::to_string(report.purged) +
+           " instance(s) purged by retention (forwarded everywhere; no file kept)\n";
   }
   return out;
 }

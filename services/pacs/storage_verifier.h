@@ -29,6 +29,7 @@ struct VerifyReport {
   };
   std::vector<Flagged> flagged;
   std::size_t quarantined = 0;  // second copies kept in .quarantine
+  std::int64_t purged = 0;      // rows retention purged (no file expected)
   bool ok() const { return problems.empty(); }
 };
 

@@ -143,7 +143,7 @@ std::string fieldFlag(const std::string& field_name) {
 std::string helpTopic(const CommandLine& command_line) {
   if (command_line.command == "help") return command_line.help_command;
   if (!command_line.command_given) return "";
-  if (!command_line.worklist.action.empty()) return "worklist " + command_line.worklist.action;
+  if (!command_line.action.empty()) return command_line.command + " " + command_line.action;
   return command_line.command;
 }
 
@@ -171,7 +171,10 @@ ParseResult parseCommandLine(const std::vector<std::string>& args, config::Confi
     cl.command = chain[1]->get_name();
     cl.command_given = !default_command;
   }
-  if (chain.size() > 2) cl.worklist.action = chain[2]->get_name();
+  if (chain.size() > 2) {
+    cl.action = chain[2]->get_name();
+    if (cl.command == "worklist") cl.worklist.action = cl.action;
+  }
   if (cl.command == "help") {
     if (cl.help && cl.help_command.empty()) cl.help_command = "help";  // `help --help`
     cl.help = true;

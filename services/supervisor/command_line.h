@@ -62,9 +62,26 @@ struct WorklistOptions {
   int keep_backups = 0;                                     // reset --keep; 0: configured
 };
 
+// `forward ACTION` (forward_command.cpp).
+struct ForwardOptions {
+  bool json = false;             // status, list --json
+  std::string destination;       // retry, list --destination
+  bool failed = false;           // retry --failed
+  std::string state;             // list --state
+  std::string accession_number;  // list --accession
+  int limit = 1000;              // list --limit
+};
+
+// `storage ACTION` (storage_command.cpp).
+struct StorageOptions {
+  bool dry_run = false;  // purge --dry-run
+  bool json = false;
+};
+
 // The parsed command line: which command, its own options, and configuration sources.
 struct CommandLine {
   std::string command = "serve";
+  std::string action;             // a group's action: "add" of `worklist add`; empty: none
   bool command_given = false;     // false: "serve" by default
   bool help = false;              // --help or `help`: print the help of helpTopic()
   std::string help_command;       // `help COMMAND [ACTION]`: the command asked about
@@ -74,6 +91,8 @@ struct CommandLine {
   StatusOptions status;
   EmulateOptions emulate;
   WorklistOptions worklist;
+  ForwardOptions forward;
+  StorageOptions storage;
 };
 
 struct ParseResult {

@@ -84,7 +84,8 @@ void addCommand(CLI::App& parent, const CommandDeclaration& command, CommandLine
 const std::vector<CommandDeclaration>& commandTable() {
   static const std::vector<CommandDeclaration> table = {
       serveCommand(),    verifyStorageCommand(), healthcheckCommand(), statusCommand(),
-      worklistCommand(), emulateCommand(),       versionCommand(),     helpCommand()};
+      worklistCommand(), forwardCommand(),       storageCommand(),     emulateCommand(),
+      versionCommand(),  helpCommand()};
   return table;
 }
 

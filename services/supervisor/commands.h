@@ -16,6 +16,8 @@ CommandDeclaration healthcheckCommand();
 CommandDeclaration statusCommand();
 CommandDeclaration worklistCommand();  // with its actions add, import, list, remove, reset
 CommandDeclaration emulateCommand();
+CommandDeclaration forwardCommand();  // status, retry, list
+CommandDeclaration storageCommand();  // purge
 CommandDeclaration versionCommand();
 CommandDeclaration helpCommand();
 

@@ -38,7 +38,7 @@ int runMain(int argc, char** argv) {
   if (cl.help) return runHelp(helpTopic(cl));
 
   const CommandDeclaration* command =
-      findCommand(cl.worklist.action.empty() ? cl.command : cl.command + " " + cl.worklist.action);
+      findCommand(cl.action.empty() ? cl.command : cl.command + " " + cl.action);
   if (command == nullptr || !command->run) {
     std::cerr << "screening-gateway: unknown command " << cl.command << "\n";
     return 2;

@@ -13,27 +13,37 @@
 #include "tests/support/temp_dir.h"
 
 namespace gateway::test {
+namespace {
+
+constexpr const char* kDicomWebPlugin = "/usr/share/orthanc/plugins/libOrthancDicomWeb.so";
+
+}  // namespace
 
 OrthancProcess::OrthancProcess(const std::filesystem::path& dir, Options options)
     : options_(std::move(options)), http_port_(freePort()), dir_(dir) {
   if (options_.dicom_port == 0) options_.dicom_port = freePort();
   std::filesystem::create_directories(dir / "storage");
   const auto config = dir / "orthanc.json";
-  std::ofstream(config) << nlohmann::json{
-      {"Name", "gateway-e2e"},
-      {"StorageDirectory", (dir / "storage").string()},
-      {"IndexDirectory", (dir / "storage").string()},
-      {"TemporaryDirectory", (dir / "storage").string()},
-      {"Plugins", nlohmann::json::array()},
-      {"HttpServerEnabled", true},
-      {"HttpPort", http_port_},
-      {"RemoteAccessAllowed", false},
-      {"AuthenticationEnabled", false},
-      {"DicomServerEnabled", true},
-      {"DicomAet", options_.aet},
-      {"DicomPort", options_.dicom_port},
-      {"DicomModalities", options_.modalities},
-      {"SaveJobs", false}}.dump(2);
+  nlohmann::json settings = {{"Name", "gateway-e2e"},
+                             {"StorageDirectory", (dir / "storage").string()},
+                             {"IndexDirectory", (dir / "storage").string()},
+                             {"TemporaryDirectory", (dir / "storage").string()},
+                             {"Plugins", nlohmann::json::array()},
+                             {"HttpServerEnabled", true},
+                             {"HttpPort", http_port_},
+                             {"RemoteAccessAllowed", false},
+                             {"AuthenticationEnabled", !options_.users.empty()},
+                             {"DicomServerEnabled", true},
+                             {"DicomAet", options_.aet},
+                             {"DicomPort", options_.dicom_port},
+                             {"DicomModalities", options_.modalities},
+                             {"SaveJobs", false}};
+  if (!options_.users.empty()) settings["RegisteredUsers"] = options_.users;
+  if (options_.dicomweb) {
+    settings["Plugins"].push_back(kDicomWebPlugin);
+    settings["DicomWeb"] = {{"Enable", true}, {"Root", "/dicom-web/"}};
+  }
+  std::ofstream(config) << settings.dump(2);
   pid_ = ::fork();
   if (pid_ == 0) {
     const auto log = (dir / "orthanc.log").string();
@@ -87,6 +97,10 @@ bool OrthancProcess::download(const std::string& path, const std::filesystem::pa
 
 std::string OrthancProcess::log() const { return readFileBytes(dir_ / "orthanc.log"); }
 
+std::string OrthancProcess::stowUrl() const {
+  return "http://127.0.0.1:" + std::to_string(http_port_) + "/dicom-web/studies";
+}
+
 bool OrthancProcess::curl(const std::string& method, const std::string& path,
                           const std::string& body, const std::filesystem::path& out) {
   std::filesystem::remove(out);
@@ -94,6 +108,11 @@ bool OrthancProcess::curl(const std::string& method, const std::string& path,
       "curl", "-fsS",       "-m",
       "60",   "-X",         method,
       "-o",   out.string(), "http://127.0.0.1:" + std::to_string(http_port_) + path};
+  if (!options_.users.empty()) {
+    const auto user = options_.users.begin();
+    argv.push_back("-u");
+    argv.push_back(user.key() + ":" + user.value().get<std::string>());
+  }
   if (!body.empty()) {
     argv.push_back("--data-binary");
     argv.push_back(body);

@@ -21,6 +21,11 @@ class OrthancProcess {
     std::uint16_t dicom_port = 0;  // 0: a free port
     // Orthanc's "DicomModalities": symbolic name -> [AET, host, port].
     nlohmann::json modalities = nlohmann::json::object();
+    // Loads the DICOMweb plugin (package orthanc-dicomweb) at /dicom-web/: a STOW-RS target.
+    bool dicomweb = false;
+    // HTTP basic-auth users, name -> password; non-empty turns authentication on (anything
+    // else, a bearer token included, gets 401). The REST calls here use the first user.
+    nlohmann::json users = nlohmann::json::object();
   };
 
   OrthancProcess(const std::filesystem::path& dir, Options options);
@@ -39,6 +44,9 @@ class OrthancProcess {
 
   const std::string& aet() const { return options_.aet; }
   std::uint16_t dicomPort() const { return options_.dicom_port; }
+  std::uint16_t httpPort() const { return http_port_; }
+  // The DICOMweb plugin's STOW-RS endpoint (with Options::dicomweb).
+  std::string stowUrl() const;
 
  private:
   bool curl(const std::string& method, const std::string& path, const std::string& body,

@@ -1,4 +1,4 @@
--- PACS index, version 7 (004-006 belong to query/retrieve, commitment and forwarding).
+-- PACS index, version 6 (004 and 005 belong to query/retrieve and commitment).
 -- view_code: the first item of the View Code Sequence (0054,0220) as SCHEME:VALUE, e.g.
 -- SCT:399162004 (cranio-caudal); view_modifiers: the code meanings of its View Modifier
 -- Code Sequence (0054,0222), '|'-separated, e.g. 'implant displaced'. With image_laterality
