@@ -18,6 +18,7 @@ class StorageFixture {
   pacs::FileStore& store() { return store_; }
   pacs::InstanceIndex& index() { return index_; }
   const std::filesystem::path& root() const { return store_.root(); }
+  std::filesystem::path dbPath() const { return dir_ / "pacs.db"; }
 
   // Writes a Part 10 object at its hash path; returns its SOP Instance UID.
   std::string writeFile(const std::string& accession = "ACC-0001");

@@ -113,7 +113,7 @@ TEST(CommandRegistry, NamesWhoTakesAForeignOption) {
             "status and emulate commands");
   EXPECT_EQ(parse({"emulate", "--json"}).error,
             "--json is not an option of emulate; it is an option of the verify-storage, "
-            "healthcheck, status and worklist commands");
+            "healthcheck, status, worklist, forward and storage commands");
   EXPECT_EQ(parse({"worklist", "list", "--calling-aet", "X"}).error,
             "--calling-aet is not an option of worklist list; it is an option of the healthcheck "
             "and emulate commands");
@@ -123,7 +123,7 @@ TEST(CommandRegistry, NamesWhoTakesAForeignOption) {
             "worklist import");
   EXPECT_EQ(parse({"worklist", "add", "--json"}).error,
             "--json is not an option of worklist add; it is an option of worklist list and of the "
-            "verify-storage, healthcheck and status commands");
+            "verify-storage, healthcheck, status, forward and storage commands");
   EXPECT_EQ(parse({"version", "--config", "gw.yaml"})
                 .error.rfind("--config is not an option of version", 0),
             0u);
