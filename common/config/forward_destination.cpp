@@ -281,15 +281,4 @@ void checkForwardDestinations(const std::vector<ForwardDestination>& list,
   }
 }
 
-std::string describeForwardDestinations(const std::vector<ForwardDestination>& list) {
-  if (list.empty()) return "(none)";
-  std::string out;
-  for (const auto& d : list) {
-    out += (out.empty() ? "" : "; ") + d.name + "=" + toString(d.type) + ":" + d.endpoint();
-    if (!d.token_file.empty() || !d.token.empty()) out += " (token set)";
-    if (d.max_associations > 1) out += " x" + std::to_string(d.max_associations);
-  }
-  return out;
-}
-
 }  // namespace gateway::config

@@ -57,10 +57,6 @@ std::optional<std::string> applyForwardStowUrl(std::vector<ForwardDestination>& 
 void checkForwardDestinations(const std::vector<ForwardDestination>& list,
                               std::vector<std::string>& problems);
 
-// One line per destination for the start-up log and `--help` ("(none)" when empty); never
-// the token.
-std::string describeForwardDestinations(const std::vector<ForwardDestination>& list);
-
 // The URL with any user:password@ removed (for logs and reports).
 std::string urlWithoutCredentials(const std::string& url);
 

@@ -342,7 +342,9 @@ const std::vector<SettingSpec> kSettings = {
        c.forward.dicom = trim(v);
        return std::nullopt;
      },
-     [](const GatewayConfig& c) { return describeForwardDestinations(c.forward.destinations); }},
+     [](const GatewayConfig& c) {
+       return c.forward.dicom.empty() ? std::string("(none)") : c.forward.dicom;
+     }},
     {"forward_stow_url", "FORWARD_STOW_URL", "--forward-stow-url",
      "forward every stored image to this STOW-RS studies URL (destination \"stow\")",
      [](GatewayConfig& c, const std::string& v) -> Error {

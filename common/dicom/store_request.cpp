@@ -46,29 +46,25 @@ OFCondition sendStoreRequest(T_ASC_Association* assoc, const std::filesystem::pa
     result.refusal = e.what();
     return EC_Normal;
   }
-  T_ASC_PresentationContextID id = ASC_findAcceptedPresentationContextID(
+  // DCMTK's lookup prefers a context accepted with the object's own syntax, then one with
+  // explicit, then implicit VR Little Endian, then any: only an exact match may carry the
+  // original bytes; an uncompressed one gets a lossless conversion; anything else, nothing.
+  const T_ASC_PresentationContextID id = ASC_findAcceptedPresentationContextID(
       assoc, sop_class.c_str(), layout.transfer_syntax_uid.c_str());
-  // DCMTK's three-argument lookup falls back to a context accepted with another (uncompressed)
-  // syntax when none has the one asked for: only an exact match may carry the original bytes.
-  if (id != 0) {
-    T_ASC_PresentationContext pc{};
-    if (ASC_findAcceptedPresentationContext(assoc->params, id, &pc).bad() ||
-        layout.transfer_syntax_uid != pc.acceptedTransferSyntax) {
-      id = 0;
-    }
+  T_ASC_PresentationContext pc{};
+  if (id == 0 || ASC_findAcceptedPresentationContext(assoc->params, id, &pc).bad()) {
+    result.refusal_status = 0x0122;
+    result.refusal = "the peer did not accept the SOP class";
+    return EC_Normal;
   }
   std::unique_ptr<DcmFileFormat> converted;
-  if (id != 0) {
+  if (layout.transfer_syntax_uid == pc.acceptedTransferSyntax) {
     result.transfer_syntax = layout.transfer_syntax_uid;
   } else {
-    id = ASC_findAcceptedPresentationContextID(assoc, sop_class.c_str());
-    T_ASC_PresentationContext pc{};
-    if (id == 0 || ASC_findAcceptedPresentationContext(assoc->params, id, &pc).bad() ||
-        !isUncompressed(pc.acceptedTransferSyntax)) {
+    if (!isUncompressed(pc.acceptedTransferSyntax)) {
       result.refusal_status = 0x0122;
-      result.refusal = id == 0 ? "the peer did not accept the SOP class"
-                               : "the peer accepts neither the object's transfer syntax nor an "
-                                 "uncompressed one";
+      result.refusal =
+          "the peer accepts neither the object's transfer syntax nor an uncompressed one";
       return EC_Normal;
     }
     // The original is not accepted: decompress (lossless) into what is.

@@ -30,13 +30,18 @@ SendOutcome DicomForwardSender::prepare(const std::vector<ForwardItem>& batch) {
   for (const auto& pair : needed) covered = covered && proposed_.count(pair) != 0;
   if (covered) return {ForwardDisposition::kSent, ""};
   association_.reset();
-  // Keep what was proposed before: a study's classes come back batch after batch.
+  // Keep what was proposed before while there is room: a study's classes come back batch
+  // after batch. A batch has at most batch-size pairs, two contexts each, far below the 128
+  // contexts an association may have (odd ids 1..255).
+  constexpr std::size_t kMaxPairs = 48;
   std::set<std::pair<std::string, std::string>> propose = needed;
-  if (propose.size() < 40) propose.insert(proposed_.begin(), proposed_.end());
+  for (const auto& pair : proposed_) {
+    if (propose.size() >= kMaxPairs) break;
+    propose.insert(pair);
+  }
   std::vector<dicom::OutboundContext> contexts;
   std::set<std::string> classes_with_plain;
   for (const auto& [sop_class, syntax] : propose) {
-    if (contexts.size() >= 126) break;  // 128 contexts at most (odd ids 1..255)
     if (!syntax.empty() && !uncompressed(syntax)) contexts.push_back({sop_class, {syntax}});
     if (classes_with_plain.insert(sop_class).second) {
       std::vector<std::string> plain;

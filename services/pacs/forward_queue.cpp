@@ -28,7 +28,8 @@ ForwardQueue::~ForwardQueue() = default;
 int ForwardQueue::resumeInterrupted() {
   std::lock_guard lock(mutex_);
   return db_->exec(
-      "UPDATE forward_queue SET state = 'PENDING', next_attempt_at = 0 WHERE state = 'SENDING'");
+      "UPDATE forward_queue SET state = 'PENDING', attempts = attempts + 1, next_attempt_at = 0 "
+      "WHERE state = 'SENDING'");
 }
 
 std::vector<ForwardItem> ForwardQueue::claim(const std::string& destination, int limit,
@@ -73,9 +74,10 @@ void ForwardQueue::markSent(const std::vector<std::int64_t>& ids) {
   std::lock_guard lock(mutex_);
   // One transaction for a batch: a crash before it commits resends (at-least-once).
   auto transaction = db::beginImmediate(*db_);
-  SQLite::Statement s(*db_,
-                      "UPDATE forward_queue SET state = 'SENT', attempts = attempts + 1, "
-                      "last_error = NULL, sent_at = CURRENT_TIMESTAMP WHERE id = ?");
+  SQLite::Statement s(
+      *db_,
+      "UPDATE forward_queue SET state = 'SENT', attempts = attempts + 1, "
+      "last_error = NULL, sent_at = CURRENT_TIMESTAMP WHERE id = ? AND state = 'SENDING'");
   for (const auto id : ids) {
     s.bind(1, id);
     s.exec();
@@ -88,7 +90,7 @@ void ForwardQueue::markRetry(std::int64_t id, const std::string& error, double n
   std::lock_guard lock(mutex_);
   SQLite::Statement s(*db_,
                       "UPDATE forward_queue SET state = 'PENDING', attempts = attempts + 1, "
-                      "last_error = ?, next_attempt_at = ? WHERE id = ?");
+                      "last_error = ?, next_attempt_at = ? WHERE id = ? AND state = 'SENDING'");
   s.bind(1, bounded(error));
   s.bind(2, next_attempt_at);
   s.bind(3, id);
@@ -99,7 +101,7 @@ void ForwardQueue::markFailed(std::int64_t id, const std::string& error) {
   std::lock_guard lock(mutex_);
   SQLite::Statement s(*db_,
                       "UPDATE forward_queue SET state = 'FAILED', attempts = attempts + 1, "
-                      "last_error = ? WHERE id = ?");
+                      "last_error = ? WHERE id = ? AND state = 'SENDING'");
   s.bind(1, bounded(error));
   s.bind(2, id);
   s.exec();
@@ -127,6 +129,15 @@ std::optional<double> ForwardQueue::nextDue(const std::string& destination) {
   s.bind(1, destination);
   if (!s.executeStep() || s.getColumn(0).isNull()) return std::nullopt;
   return s.getColumn(0).getDouble();
+}
+
+bool ForwardQueue::hasForcedRetry(const std::string& destination) {
+  std::lock_guard lock(mutex_);
+  SQLite::Statement s(*db_,
+                      "SELECT 1 FROM forward_queue WHERE destination = ? AND state = 'PENDING' "
+                      "AND next_attempt_at < 0 LIMIT 1");
+  s.bind(1, destination);
+  return s.executeStep();
 }
 
 std::vector<DestinationBacklog> ForwardQueue::backlog() {
@@ -205,14 +216,27 @@ std::vector<ForwardRow> ForwardQueue::list(const ForwardListFilter& filter) {
 
 int ForwardQueue::retryNow(const std::string& destination, bool failed) {
   std::lock_guard lock(mutex_);
-  std::string sql =
-      failed ? "UPDATE forward_queue SET state = 'PENDING', attempts = 0, next_attempt_at = 0 "
-               "WHERE state IN ('PENDING', 'FAILED')"
-             : "UPDATE forward_queue SET next_attempt_at = 0 WHERE state = 'PENDING'";
-  if (!destination.empty()) sql += " AND destination = ?";
-  SQLite::Statement s(*db_, sql);
-  if (!destination.empty()) s.bind(1, destination);
-  return s.exec();
+  // next_attempt_at -1 marks "due now, by request": a worker waiting out a destination-wide
+  // backoff looks for it (hasForcedRetry) and tries at once.
+  const std::string where = destination.empty() ? "" : " AND destination = ?";
+  auto transaction = db::beginImmediate(*db_);
+  int changed = 0;
+  SQLite::Statement pending(*db_,
+                            "UPDATE forward_queue SET next_attempt_at = -1 WHERE state = "
+                            "'PENDING'" +
+                                where);
+  if (!destination.empty()) pending.bind(1, destination);
+  changed += pending.exec();
+  if (failed) {
+    SQLite::Statement dead(*db_,
+                           "UPDATE forward_queue SET state = 'PENDING', attempts = 0, "
+                           "next_attempt_at = -1 WHERE state = 'FAILED'" +
+                               where);
+    if (!destination.empty()) dead.bind(1, destination);
+    changed += dead.exec();
+  }
+  transaction.commit();
+  return changed;
 }
 
 }  // namespace gateway::pacs

@@ -66,7 +66,8 @@ class ForwardQueue {
   explicit ForwardQueue(const std::filesystem::path& db_path);
   ~ForwardQueue();
 
-  // Start-up: rows a stopped process left SENDING go back to PENDING, due now. Returns how many.
+  // Start-up: rows a stopped process left SENDING go back to PENDING, due now, the interrupted
+  // attempt counted. Returns how many.
   int resumeInterrupted();
   // Up to `limit` due PENDING rows of `destination`, oldest first, now SENDING.
   std::vector<ForwardItem> claim(const std::string& destination, int limit, double now);
@@ -78,11 +79,14 @@ class ForwardQueue {
   void release(const std::vector<std::int64_t>& ids);
   // The earliest next_attempt_at of the destination's PENDING rows, if any.
   std::optional<double> nextDue(const std::string& destination);
+  // Rows `forward retry` made due (a running serve's workers end their backoff for them).
+  bool hasForcedRetry(const std::string& destination);
 
   std::vector<DestinationBacklog> backlog();
   std::vector<ForwardRow> list(const ForwardListFilter& filter);
-  // `forward retry`: PENDING rows waiting out a backoff become due now; with `failed`, FAILED
-  // rows too (attempts reset). Empty destination: all. Returns the rows changed.
+  // `forward retry`: PENDING rows become due now (and end a running worker's backoff); with
+  // `failed`, FAILED rows are queued again too, attempts from 0. Empty destination: all.
+  // Returns the rows changed.
   int retryNow(const std::string& destination, bool failed);
 
  private:

@@ -64,6 +64,11 @@ ForwardSenderFactory configuredSenders(const config::GatewayConfig& config) {
   for (const auto& d : config.forward.destinations) {
     if (d.type != config::ForwardType::kStow) continue;
     tokens[d.name] = d.token_file.empty() ? d.token : readToken(d.token_file, d.name);
+    if (!d.ca_file.empty() && !std::ifstream(d.ca_file)) {
+      // Else every request would fail certificate verification, retried forever.
+      throw std::runtime_error("forward destination " + d.name + ": CA file " + d.ca_file.string() +
+                               " cannot be read");
+    }
   }
   const std::string calling_aet = config.pacs.aet;
   const auto timeout = config.network.dimse_timeout;
@@ -170,6 +175,7 @@ void Forwarder::yieldToReceiving() {
 void Forwarder::work(Destination& destination, std::size_t worker) {
   // Lower this thread's priority only: the storage workers keep theirs.
   ::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), kWorkerNice);
+  logging::setThreadName("forward-" + destination.config.name);
   const std::string& name = destination.config.name;
   std::unique_ptr<ForwardSender> sender;
   try {
@@ -178,148 +184,185 @@ void Forwarder::work(Destination& destination, std::size_t worker) {
     logging::pacs()->error("forwarding destination={} cannot start: {}", name, e.what());
     return;
   }
-  std::mt19937 random(static_cast<std::mt19937::result_type>(std::random_device{}() + worker));
-  std::uniform_real_distribution<double> jitter(0.0, 1.0);
-  const double max_delay = static_cast<double>(options_.retry_max_delay.count());
-  bool connected = false;
-
+  WorkerState state{
+      destination, *sender,
+      std::mt19937(static_cast<std::mt19937::result_type>(std::random_device{}() + worker))};
   while (!stopping_) {
-    std::chrono::steady_clock::time_point retry_after;
-    {
-      std::lock_guard lock(destination.mutex);
-      retry_after = destination.retry_after;
-    }
-    if (std::chrono::steady_clock::now() < retry_after) {
-      waitForWork(destination, retry_after);
-      continue;
-    }
-    std::vector<ForwardItem> batch;
     try {
-      batch = queue_->claim(name, options_.batch_size, unixNow());
+      if (!workOnce(state)) continue;
     } catch (const std::exception& e) {
-      logging::pacs()->error("forwarding destination={} cannot read the queue: {}", name, e.what());
+      // The queue could not be read or written (disk full, locked too long): nothing is lost,
+      // claimed rows go back to PENDING at the next start at the latest. Never fatal.
+      logging::pacs()->error("forwarding destination={} queue error: {}", name, e.what());
+      state.sender.idle();
+      state.connected = false;
       waitForWork(destination, std::chrono::steady_clock::now() + options_.idle_poll);
-      continue;
-    }
-    if (batch.empty()) {
-      if (connected) sender->idle();
-      connected = false;
-      auto until = std::chrono::steady_clock::now() + options_.idle_poll;
-      if (const auto due = queue_->nextDue(name)) {
-        const auto in = std::chrono::duration<double>(std::max(0.0, *due - unixNow()));
-        until = std::min(until, std::chrono::steady_clock::now() +
-                                    std::chrono::duration_cast<std::chrono::milliseconds>(in) +
-                                    std::chrono::milliseconds(5));
-      }
-      waitForWork(destination, until);
-      continue;
-    }
-
-    yieldToReceiving();
-    const SendOutcome ready = sender->prepare(batch);
-    if (ready.disposition != ForwardDisposition::kSent) {
-      // The destination as a whole: unreachable (backoff for all its work) or refusing
-      // every class of this batch (each item fails with the reason).
-      double wait = 0;
-      if (ready.disposition == ForwardDisposition::kRetry) {
-        std::lock_guard lock(destination.mutex);
-        ++destination.consecutive_unreachable;
-        wait = backoffSeconds(destination.consecutive_unreachable, max_delay, jitter(random));
-        destination.retry_after = std::chrono::steady_clock::now() +
-                                  std::chrono::milliseconds(static_cast<long>(wait * 1000));
-        destination.counters.retried += static_cast<std::int64_t>(batch.size());
-      }
-      for (const auto& item : batch) {
-        if (ready.disposition == ForwardDisposition::kRetry) {
-          queue_->markRetry(item.id, ready.detail, unixNow() + wait);
-        } else {
-          queue_->markFailed(item.id, ready.detail);
-          std::lock_guard lock(destination.mutex);
-          ++destination.counters.failed;
-        }
-      }
-      if (ready.disposition == ForwardDisposition::kRetry) {
-        logging::pacs()->warn(
-            "forwarding destination={} unreachable, {} instance(s) wait, next attempt in {:.0f} s: "
-            "{}",
-            name, batch.size(), wait, logging::escaped(ready.detail));
-      } else {
-        logging::pacs()->error("forwarding destination={} refused {} instance(s): {}", name,
-                               batch.size(), logging::escaped(ready.detail));
-      }
-      continue;
-    }
-    connected = true;
-    {
-      std::lock_guard lock(destination.mutex);
-      destination.consecutive_unreachable = 0;
-    }
-
-    std::vector<std::int64_t> sent;
-    std::vector<std::int64_t> untried;
-    bool broken = false;
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      const ForwardItem& item = batch[i];
-      if (stopping_ || broken) {
-        untried.push_back(item.id);
-        continue;
-      }
-      if (item.storage_path.empty() || item.instance_status == "PURGED") {
-        queue_->markFailed(item.id, item.storage_path.empty()
-                                        ? "the instance is no longer in the index"
-                                        : "the instance was purged before it was sent");
-        continue;
-      }
-      const std::filesystem::path file = options_.storage_root / item.storage_path;
-      if (i + 1 < batch.size() && !batch[i + 1].storage_path.empty()) {
-        readAhead(options_.storage_root / batch[i + 1].storage_path);
-      }
-      if (i > 0) yieldToReceiving();
-      const SendOutcome outcome = sender->send(item, file);
-      switch (outcome.disposition) {
-        case ForwardDisposition::kSent: {
-          sent.push_back(item.id);
-          std::lock_guard lock(destination.mutex);
-          ++destination.counters.sent;
-          break;
-        }
-        case ForwardDisposition::kRetry: {
-          const double wait = backoffSeconds(item.attempts + 1, max_delay, jitter(random));
-          queue_->markRetry(item.id, outcome.detail, unixNow() + wait);
-          logging::pacs()->warn(
-              "forward retry destination={} sop_instance={} attempt={} next_in={:.0f}s "
-              "error=\"{}\"",
-              name, item.sop_instance_uid, item.attempts + 1, wait,
-              logging::escaped(outcome.detail));
-          std::lock_guard lock(destination.mutex);
-          ++destination.counters.retried;
-          // A broken connection: the rest of the batch goes back, tried after reconnecting.
-          broken = outcome.connection_lost;
-          break;
-        }
-        case ForwardDisposition::kFailed: {
-          queue_->markFailed(item.id, outcome.detail);
-          logging::pacs()->error("forward failed destination={} sop_instance={} reason=\"{}\"",
-                                 name, item.sop_instance_uid, logging::escaped(outcome.detail));
-          std::lock_guard lock(destination.mutex);
-          ++destination.counters.failed;
-          break;
-        }
-      }
-      if (outcome.disposition == ForwardDisposition::kSent) {
-        logging::pacs()->info("forwarded destination={} sop_instance={} attempt={}{}", name,
-                              item.sop_instance_uid, item.attempts + 1,
-                              outcome.detail.empty() ? "" : " " + outcome.detail);
-      }
-    }
-    queue_->markSent(sent);
-    queue_->release(untried);
-    if (broken) {
-      sender->idle();
-      connected = false;
     }
   }
-  if (connected) sender->idle();
+  if (state.connected) sender->idle();
+}
+
+double Forwarder::destinationBackoff(WorkerState& state) {
+  std::uniform_real_distribution<double> jitter(0.0, 1.0);
+  std::lock_guard lock(state.destination.mutex);
+  const int failures = ++state.destination.consecutive_unreachable;
+  const double wait = backoffSeconds(
+      failures, static_cast<double>(options_.retry_max_delay.count()), jitter(state.random));
+  state.destination.retry_after =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<long>(wait * 1000));
+  return wait;
+}
+
+bool Forwarder::workOnce(WorkerState& state) {
+  Destination& destination = state.destination;
+  const std::string& name = destination.config.name;
+  std::chrono::steady_clock::time_point retry_after;
+  {
+    std::lock_guard lock(destination.mutex);
+    retry_after = destination.retry_after;
+  }
+  const auto now = std::chrono::steady_clock::now();
+  if (now < retry_after) {
+    // Waiting out an unreachable destination; `forward retry` ends the wait.
+    if (queue_->hasForcedRetry(name)) {
+      std::lock_guard lock(destination.mutex);
+      destination.retry_after = {};
+      return true;
+    }
+    waitForWork(destination, std::min(retry_after, now + options_.idle_poll));
+    return false;
+  }
+  const std::vector<ForwardItem> batch = queue_->claim(name, options_.batch_size, unixNow());
+  if (batch.empty()) {
+    if (state.connected) state.sender.idle();
+    state.connected = false;
+    auto until = std::chrono::steady_clock::now() + options_.idle_poll;
+    if (const auto due = queue_->nextDue(name)) {
+      const auto in = std::chrono::duration<double>(std::max(0.0, *due - unixNow()));
+      until = std::min(until, std::chrono::steady_clock::now() +
+                                  std::chrono::duration_cast<std::chrono::milliseconds>(in) +
+                                  std::chrono::milliseconds(5));
+    }
+    waitForWork(destination, until);
+    return false;
+  }
+
+  yieldToReceiving();
+  const SendOutcome ready = state.sender.prepare(batch);
+  if (ready.disposition != ForwardDisposition::kSent) {
+    settleBatch(state, batch, ready);
+    return true;
+  }
+  state.connected = true;
+
+  std::vector<std::int64_t> sent;
+  std::vector<std::int64_t> untried;
+  bool broken = false;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const ForwardItem& item = batch[i];
+    if (stopping_ || broken) {
+      untried.push_back(item.id);
+      continue;
+    }
+    if (item.storage_path.empty() || item.instance_status == "PURGED") {
+      queue_->markFailed(item.id, item.storage_path.empty()
+                                      ? "the instance is no longer in the index"
+                                      : "the instance was purged before it was sent");
+      continue;
+    }
+    if (i + 1 < batch.size() && !batch[i + 1].storage_path.empty()) {
+      readAhead(options_.storage_root / batch[i + 1].storage_path);
+    }
+    if (i > 0) yieldToReceiving();
+    const SendOutcome outcome = state.sender.send(item, options_.storage_root / item.storage_path);
+    settleItem(state, item, outcome);
+    if (outcome.disposition == ForwardDisposition::kSent) sent.push_back(item.id);
+    broken = outcome.connection_lost;
+  }
+  // One transaction for the batch's SENT rows: a crash before it commits resends them.
+  queue_->markSent(sent);
+  queue_->release(untried);
+  if (broken) {
+    state.sender.idle();
+    state.connected = false;
+  }
+  return true;
+}
+
+void Forwarder::settleBatch(WorkerState& state, const std::vector<ForwardItem>& batch,
+                            const SendOutcome& outcome) {
+  Destination& destination = state.destination;
+  const std::string& name = destination.config.name;
+  if (outcome.disposition == ForwardDisposition::kRetry) {
+    // Unreachable: one wait for the whole destination, not one connection per instance. The
+    // rows are due no later than the worker wakes, so they keep their place in the queue.
+    const double tried_at = unixNow();
+    const double wait = destinationBackoff(state);
+    for (const auto& item : batch) queue_->markRetry(item.id, outcome.detail, tried_at + wait);
+    {
+      std::lock_guard lock(destination.mutex);
+      destination.counters.retried += static_cast<std::int64_t>(batch.size());
+    }
+    logging::pacs()->warn(
+        "forwarding destination={} unreachable, {} instance(s) wait, next attempt in {:.0f} s: {}",
+        name, batch.size(), wait, logging::escaped(outcome.detail));
+    return;
+  }
+  for (const auto& item : batch) {
+    queue_->markFailed(item.id, outcome.detail);
+    logging::pacs()->error("forward failed destination={} sop_instance={} reason=\"{}\"", name,
+                           item.sop_instance_uid, logging::escaped(outcome.detail));
+  }
+  {
+    std::lock_guard lock(destination.mutex);
+    destination.counters.failed += static_cast<std::int64_t>(batch.size());
+  }
+  logging::pacs()->error("forwarding destination={} refused {} instance(s): {}", name, batch.size(),
+                         logging::escaped(outcome.detail));
+}
+
+void Forwarder::settleItem(WorkerState& state, const ForwardItem& item,
+                           const SendOutcome& outcome) {
+  Destination& destination = state.destination;
+  const std::string& name = destination.config.name;
+  switch (outcome.disposition) {
+    case ForwardDisposition::kSent: {
+      logging::pacs()->info("forwarded destination={} sop_instance={} attempt={}{}", name,
+                            item.sop_instance_uid, item.attempts + 1,
+                            outcome.detail.empty() ? "" : " " + outcome.detail);
+      std::lock_guard lock(destination.mutex);
+      ++destination.counters.sent;
+      destination.consecutive_unreachable = 0;
+      return;
+    }
+    case ForwardDisposition::kRetry: {
+      double wait = 0;
+      const double tried_at = unixNow();
+      if (outcome.connection_lost) {
+        wait = destinationBackoff(state);  // the destination went away: all of it waits
+      } else {
+        std::uniform_real_distribution<double> jitter(0.0, 1.0);
+        wait =
+            backoffSeconds(item.attempts + 1, static_cast<double>(options_.retry_max_delay.count()),
+                           jitter(state.random));
+      }
+      queue_->markRetry(item.id, outcome.detail, tried_at + wait);
+      logging::pacs()->warn(
+          "forward retry destination={} sop_instance={} attempt={} next_in={:.0f}s error=\"{}\"",
+          name, item.sop_instance_uid, item.attempts + 1, wait, logging::escaped(outcome.detail));
+      std::lock_guard lock(destination.mutex);
+      ++destination.counters.retried;
+      return;
+    }
+    case ForwardDisposition::kFailed: {
+      queue_->markFailed(item.id, outcome.detail);
+      logging::pacs()->error("forward failed destination={} sop_instance={} reason=\"{}\"", name,
+                             item.sop_instance_uid, logging::escaped(outcome.detail));
+      std::lock_guard lock(destination.mutex);
+      ++destination.counters.failed;
+      return;
+    }
+  }
 }
 
 }  // namespace gateway::pacs

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -67,7 +68,20 @@ class Forwarder {
 
  private:
   struct Destination;
+  // One worker's own things: its destination, its sender, its random jitter.
+  struct WorkerState {
+    Destination& destination;
+    ForwardSender& sender;
+    std::mt19937 random;
+    bool connected = false;
+  };
   void work(Destination& destination, std::size_t worker);
+  // One step: a wait, or a batch claimed and settled. False when it only waited.
+  bool workOnce(WorkerState& state);
+  void settleBatch(WorkerState& state, const std::vector<ForwardItem>& batch,
+                   const SendOutcome& outcome);
+  void settleItem(WorkerState& state, const ForwardItem& item, const SendOutcome& outcome);
+  double destinationBackoff(WorkerState& state);  // seconds; sets the destination's wait
   bool waitForWork(Destination& destination, std::chrono::steady_clock::time_point until);
   void yieldToReceiving();
 

@@ -67,6 +67,10 @@ class InstanceArchiver {
   void setForwarding(ForwardRouting routing, std::function<void()> queued);
 
   ArchiveOutcome archive(ReceivedObject& object);
+  // The lock objects at `relative_path` are archived under (retention purges under it too).
+  std::unique_lock<std::mutex> lockPath(const std::string& relative_path) {
+    return std::unique_lock<std::mutex>(stripeFor(relative_path));
+  }
   // Held by each reception (storage_scp.cpp) while its bytes arrive.
   ReceiveActivity& receiving() { return receiving_; }
 

@@ -11,7 +11,8 @@ PacsService::PacsService(const config::GatewayConfig& config,
     : config_(config),
       store_(config.pacs.storage_path),
       index_(std::make_unique<InstanceIndex>(config.pacs.db_path)),
-      reconcile_report_(reconcileStorage(store_, *index_)),
+      reconcile_report_(
+          reconcileStorage(store_, *index_, ForwardRouting(config.forward.destinations))),
       archiver_(std::make_unique<InstanceArchiver>(store_, *index_, config.pacs.duplicate_policy,
                                                    observer)),
       commitments_(std::make_unique<CommitmentStore>(config.pacs.db_path)),
@@ -78,7 +79,9 @@ void PacsService::stop(std::chrono::seconds grace) {
 RetentionReport PacsService::applyRetentionNow() {
   const RetentionPolicy policy{config_.pacs.retention_days, config_.pacs.min_free_percent};
   try {
-    return runRetention(*index_, store_, policy, disk_probe_ ? disk_probe_ : statvfsProbe());
+    InstanceArchiver* archiver = archiver_.get();
+    return runRetention(*index_, store_, policy, disk_probe_ ? disk_probe_ : statvfsProbe(),
+                        [archiver](const std::string& path) { return archiver->lockPath(path); });
   } catch (const std::exception& e) {
     logging::pacs()->error("retention pass failed: {}", e.what());
     return {};
@@ -86,6 +89,7 @@ RetentionReport PacsService::applyRetentionNow() {
 }
 
 void PacsService::retentionLoop() {
+  logging::setThreadName("pacs-retention");
   std::unique_lock lock(retention_mutex_);
   while (!retention_stopping_) {
     lock.unlock();

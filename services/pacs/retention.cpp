@@ -86,10 +86,13 @@ RetentionPlan planRetention(InstanceIndex& index, const FileStore& store,
   return plan;
 }
 
-RetentionReport applyRetention(InstanceIndex& index, FileStore& store, const RetentionPlan& plan) {
+RetentionReport applyRetention(InstanceIndex& index, FileStore& store, const RetentionPlan& plan,
+                               const PathLock& lock_path) {
   RetentionReport report;
   for (const auto& c : plan.purge) {
     try {
+      std::unique_lock<std::mutex> lock;
+      if (lock_path) lock = lock_path(c.storage_path);
       if (!index.markPurged(c.sop_instance_uid)) {
         ++report.skipped;
         continue;
@@ -110,11 +113,11 @@ RetentionReport applyRetention(InstanceIndex& index, FileStore& store, const Ret
 }
 
 RetentionReport runRetention(InstanceIndex& index, FileStore& store, const RetentionPolicy& policy,
-                             const DiskProbe& probe) {
+                             const DiskProbe& probe, const PathLock& lock_path) {
   if (!policy.enabled()) return {};
   const RetentionPlan plan =
       planRetention(index, store, policy, probe, std::chrono::system_clock::now());
-  const RetentionReport report = applyRetention(index, store, plan);
+  const RetentionReport report = applyRetention(index, store, plan, lock_path);
   if (report.purged > 0 || plan.old_unforwarded_kept > 0) {
     logging::pacs()->info("retention pass purged={} bytes={} skipped={} old_unforwarded_kept={}",
                           report.purged, report.purged_bytes, report.skipped,

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -60,13 +61,17 @@ struct RetentionReport {
 
 // Carries a plan out: each row PURGED first, then its file removed (a crash in between
 // leaves a file start-up reconciliation removes). Logs every purge.
-RetentionReport applyRetention(InstanceIndex& index, FileStore& store, const RetentionPlan& plan);
+// `lock_path`, when given, is held around each purge: the archiver's lock for that path, so
+// the same instance arriving again cannot be stored between the mark and the unlink.
+using PathLock = std::function<std::unique_lock<std::mutex>(const std::string& relative_path)>;
+RetentionReport applyRetention(InstanceIndex& index, FileStore& store, const RetentionPlan& plan,
+                               const PathLock& lock_path = {});
 
 // planRetention + applyRetention, and the high-water mark checked again after: when the
 // disk is still short of free space with nothing forwarded left to purge, an ERROR (the
 // storage service keeps answering 0xA700 when the disk is full, as it always did).
 RetentionReport runRetention(InstanceIndex& index, FileStore& store, const RetentionPolicy& policy,
-                             const DiskProbe& probe);
+                             const DiskProbe& probe, const PathLock& lock_path = {});
 
 std::string toJson(const RetentionPlan& plan, const RetentionPolicy& policy);
 std::string toText(const RetentionPlan& plan, const RetentionPolicy& policy);

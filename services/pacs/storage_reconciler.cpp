@@ -15,7 +15,7 @@ namespace {
 namespace fs = std::filesystem;
 
 void indexUnknownFile(FileStore& store, InstanceIndex& index, const std::string& relative,
-                      ReconcileReport& report) {
+                      const ForwardRouting& routing, ReconcileReport& report) {
   const auto path = store.absolute(relative);
   const MetadataResult parsed = readInstanceMetadata(path);
   if (!parsed.metadata || storagePathFor(parsed.metadata->sop_instance_uid) != relative) {
@@ -36,7 +36,7 @@ void indexUnknownFile(FileStore& store, InstanceIndex& index, const std::string&
   row.storage_path = relative;
   row.file_size = static_cast<std::int64_t>(fs::file_size(path));
   row.storage_hash = *hash;
-  index.upsert(row);
+  index.upsert(row, routing.destinationsFor(row.metadata, ""));
   ++report.files_indexed;
   logging::pacs()->warn("reconcile: indexed a file that had no row path={} sop_instance={}",
                         relative, row.metadata.sop_instance_uid);
@@ -67,7 +67,8 @@ void refreshStaleMetadata(FileStore& store, InstanceIndex& index, ReconcileRepor
 
 }  // namespace
 
-ReconcileReport reconcileStorage(FileStore& store, InstanceIndex& index) {
+ReconcileReport reconcileStorage(FileStore& store, InstanceIndex& index,
+                                 const ForwardRouting& routing) {
   ReconcileReport report;
   report.temporary_files_removed = store.removeLeftoverTemps();
 
@@ -77,7 +78,7 @@ ReconcileReport reconcileStorage(FileStore& store, InstanceIndex& index) {
       logging::pacs()->warn("reconcile: foreign file left in place path={}", relative);
       return;
     }
-    if (!index.findByPath(relative)) indexUnknownFile(store, index, relative, report);
+    if (!index.findByPath(relative)) indexUnknownFile(store, index, relative, routing, report);
   });
 
   struct RowState {

@@ -3,6 +3,7 @@
 #include <cstddef>
 
 #include "services/pacs/file_store.h"
+#include "services/pacs/forward_routing.h"
 #include "services/pacs/instance_index.h"
 
 namespace gateway::pacs {
@@ -20,6 +21,9 @@ struct ReconcileReport {
 
 // Brings the index and the file tree into agreement after whatever the last run left
 // (crash, kill -9, power loss): runs before the ports open. See adr/0004.
-ReconcileReport reconcileStorage(FileStore& store, InstanceIndex& index);
+// A file indexed again is queued for the forwarding destinations `routing` names (its calling
+// AE is not known any more: a calling_aets filter does not match it).
+ReconcileReport reconcileStorage(FileStore& store, InstanceIndex& index,
+                                 const ForwardRouting& routing = {});
 
 }  // namespace gateway::pacs

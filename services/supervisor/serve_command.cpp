@@ -33,7 +33,12 @@ CommandDeclaration serveCommand() {
       "without a file are marked MISSING. With MWL_RESET_AT=HH:MM the worklist is backed\n"
       "up and cleared daily at that time. The operator's window (status page, JSON API,\n"
       "/metrics) listens on GATEWAY_HTTP_PORT at GATEWAY_HTTP_BIND (0: off).\n"
-      "SIGTERM/SIGINT: stop accepting, let transfers finish (shutdown_timeout), exit 0.\n";
+      "Stored images are queued for each forwarding destination (FORWARD_DICOM,\n"
+      "FORWARD_STOW_URL or the YAML forward list) and sent in the background with\n"
+      "retries; PACS_RETENTION_DAYS / PACS_MIN_FREE_PERCENT purge only images every\n"
+      "destination has (storage purge --dry-run shows what would go).\n"
+      "SIGTERM/SIGINT: stop accepting, let transfers finish (shutdown_timeout) and the\n"
+      "image being forwarded, exit 0.\n";
   command.footer =
       "Exit 0 after a clean stop, 1 when a service cannot start, 2 for invalid settings.\n";
   command.settings = {"*"};

@@ -2,7 +2,9 @@
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 
+#include "common/process/instance_lock.h"
 #include "services/pacs/file_store.h"
 #include "services/pacs/instance_index.h"
 #include "services/pacs/retention.h"
@@ -28,6 +30,19 @@ int runPurge(const config::GatewayConfig& config, const StorageOptions& options)
     if (options.dry_run) {
       std::cout << (options.json ? pacs::toJson(plan, policy) : pacs::toText(plan, policy));
       return 0;
+    }
+    // A running serve applies the policy itself, under the archiver's locks; purging beside
+    // it could remove an image arriving again at the same moment.
+    std::unique_ptr<process::InstanceLock> lock;
+    try {
+      lock = std::make_unique<process::InstanceLock>(
+          config.pacs.storage_path / ".gateway.lock",
+          "this storage (" + config.pacs.storage_path.string() + ")");
+    } catch (const process::AlreadyLockedError& e) {
+      std::cerr << "screening-gateway: " << e.what()
+                << "; serve applies the retention policy every PACS_RETENTION_INTERVAL seconds "
+                   "(storage purge --dry-run shows what it would remove)\n";
+      return 1;
     }
     const auto report = pacs::applyRetention(index, store, plan);
     if (options.json) {
@@ -55,7 +70,8 @@ CommandDeclaration purgeAction() {
       "has less than PACS_MIN_FREE_PERCENT free, lose their file and their row becomes\n"
       "PURGED, but only once every forwarding destination has SENT them: an image not yet\n"
       "forwarded is never removed. --dry-run lists what would go, and why, and removes\n"
-      "nothing. Safe while `serve` runs.\n";
+      "nothing; it is safe while `serve` runs. Without it the command refuses while `serve`\n"
+      "runs on this storage (serve applies the policy itself).\n";
   action.footer = "Exit 0 done (also when nothing qualifies), 1 when the index cannot be used.\n";
   action.settings = {"pacs.storage_path", "pacs.db_path", "pacs.retention_days",
                      "pacs.min_free_percent", "log_level"};

@@ -486,9 +486,10 @@ TEST_F(ForwardE2e, ImagesWaitThroughAnOutageAndArriveOnceWhenTheDestinationIsBac
   EXPECT_TRUE(after.at("oldest_unsent_age_seconds").is_null()) << after.dump();
 }
 
-// kill -9 while an image is on the wire (storescp holds each response back for a second):
-// the claimed rows stay SENDING in the index; the next serve puts them back and delivers
-// everything. Delivery is at-least-once, so the image in flight may arrive twice.
+// kill -9 while images are on the wire: storescp sleeps a second after each store before it
+// reads the next request, so once it has logged its second request the gateway waits on a
+// third, its batch claimed (SENDING) in the index. The next serve puts the claims back and
+// delivers everything. Delivery is at-least-once, so an image in flight may arrive twice.
 TEST_F(ForwardE2e, KillNineMidForwardLosesNothingAfterRestart) {
   const std::uint16_t storescp_port = freePort();
   auto storescp = startStorescp(storescp_port, dir_ / "storescp", {"--sleep-after", "1"});
@@ -498,11 +499,9 @@ TEST_F(ForwardE2e, KillNineMidForwardLosesNothingAfterRestart) {
   storescu(images);
 
   ASSERT_TRUE(eventually(
-      [&] {
-        return storescpLog(storescp_port).find("Received Store Request") != std::string::npos;
-      },
+      [&] { return occurrences(storescpLog(storescp_port), "Received Store Request") >= 2; },
       std::chrono::seconds(20)))
-      << gateway_->log();
+      << gateway_->log() << storescpLog(storescp_port);
   EXPECT_EQ(gateway_->stop(SIGKILL, std::chrono::seconds(10)), 128 + SIGKILL);
   logs_ += gateway_->log();
   gateway_.reset();

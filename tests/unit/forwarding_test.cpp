@@ -288,7 +288,9 @@ TEST(ForwardQueue, RetryMakesWaitingRowsDueAndRequeuesFailedOnes) {
   queue.markFailed(central.at(1).id, "C-STORE status 0xA900");
   EXPECT_EQ(queue.retryNow("central", false), 1);  // the waiting one
   EXPECT_EQ(queue.claim("central", 10, 1.0).size(), 1u);
+  EXPECT_FALSE(queue.hasForcedRetry("cloud"));
   EXPECT_EQ(queue.retryNow("cloud", true), 1);  // cloud's pending row, nothing of central's
+  EXPECT_TRUE(queue.hasForcedRetry("cloud"));
   EXPECT_EQ(queue.list({"FAILED", "", "", 10}).size(), 1u);
   EXPECT_EQ(queue.retryNow("", true), 2);  // the failed one, and cloud's again
   EXPECT_TRUE(queue.list({"FAILED", "", "", 10}).empty());
