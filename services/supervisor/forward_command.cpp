@@ -12,6 +12,7 @@
 #include "services/pacs/forward_queue.h"
 #include "services/supervisor/cli_options.h"
 #include "services/supervisor/commands.h"
+#include "services/window/site_time.h"
 
 namespace gateway::supervisor {
 namespace {
@@ -27,20 +28,6 @@ bool haveIndex(const config::GatewayConfig& config) {
   std::cerr << "screening-gateway: no index at " << config.pacs.db_path.string()
             << " (PACS_DB_PATH)\n";
   return false;
-}
-
-// Seconds since a "YYYY-MM-DD HH:MM:SS" UTC time; -1 when it is not one.
-long long ageSeconds(const std::string& utc) {
-  std::tm tm{};
-  if (utc.size() < 19 || strptime(utc.c_str(), "%Y-%m-%d %H:%M:%S", &tm) == nullptr) return -1;
-  return static_cast<long long>(std::time(nullptr) - timegm(&tm));
-}
-
-std::string duration(long long seconds) {
-  if (seconds < 120) return std::to_string(seconds) + " s";
-  if (seconds < 7200) return std::to_string(seconds / 60) + " min";
-  if (seconds < 172800) return std::to_string(seconds / 3600) + " h";
-  return std::to_string(seconds / 86400) + " days";
 }
 
 struct DestinationView {
@@ -99,7 +86,7 @@ int runStatus(const config::GatewayConfig& config, const ForwardOptions& options
                               {"reason", f.last_error}});
         }
         const auto& b = v.backlog;
-        const long long age = ageSeconds(b.oldest_unsent_queued_at);
+        const long long age = window::secondsSinceUtc(b.oldest_unsent_queued_at);
         list.push_back({{"name", v.name},
                         {"type", v.type},
                         {"endpoint", v.endpoint},
@@ -126,9 +113,9 @@ int runStatus(const config::GatewayConfig& config, const ForwardOptions& options
                 << "): " << b.pending << " pending, " << b.sending << " sending, " << b.sent
                 << " sent, " << b.failed << " failed\n";
       if (!b.oldest_unsent_queued_at.empty()) {
-        const long long age = ageSeconds(b.oldest_unsent_queued_at);
+        const long long age = window::secondsSinceUtc(b.oldest_unsent_queued_at);
         std::cout << "  oldest waiting since " << b.oldest_unsent_queued_at << " UTC"
-                  << (age >= 0 ? " (" + duration(age) + ")" : "") << "\n";
+                  << (age >= 0 ? " (" + window::durationText(age) + ")" : "") << "\n";
       }
       if (!b.last_error.empty()) {
         std::cout << "  last error: " << logging::escaped(b.last_error, 300) << "\n";

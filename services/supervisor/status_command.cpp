@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "common/logging/peer_text.h"
 #include "common/text/utf8.h"
 #include "services/mwl/worklist_store.h"
 #include "services/mwl/worklist_validation.h"
@@ -102,6 +103,23 @@ void printText(const json::Json& status, const json::Json& health) {
   std::cout << "Storage: " << window::bytesText(storage.value("store_bytes", std::uint64_t{0}))
             << " of images; disk " << window::bytesText(disk.value("free_bytes", std::uint64_t{0}))
             << " free (" << disk.value("free_percent", 0.0) << "% free)\n";
+  for (const auto& f : storage["forwarding"]) {
+    std::cout << "Forwarding " << logging::escaped(text(f, "name")) << ": "
+              << f.value("pending", 0) + f.value("sending", 0) << " waiting";
+    if (f.contains("oldest_unsent_age_s") && f["oldest_unsent_age_s"].is_number()) {
+      std::cout << " (oldest " << window::durationText(f["oldest_unsent_age_s"].get<long long>())
+                << ")";
+    }
+    std::cout << ", " << f.value("sent", 0) << " sent, " << f.value("failed", 0) << " failed";
+    if (!text(f, "last_error").empty()) {
+      std::cout << "; last error: " << logging::escaped(text(f, "last_error"), 300);
+    }
+    std::cout << "\n";
+  }
+  if (storage.value("purged_instances", 0) > 0) {
+    std::cout << "Retention: " << storage.value("purged_instances", 0)
+              << " forwarded images purged\n";
+  }
   std::cout << "Health: " << (health.value("ok", false) ? "healthy" : "UNHEALTHY") << " (version "
             << text(health, "version") << ", up " << health.value("uptime_s", 0) << " s)";
   for (const auto& check : health["checks"]) {
@@ -134,7 +152,9 @@ int runStatus(const config::GatewayConfig& config, const StatusOptions& options)
       }
       mwl::WorklistStore store(config.mwl.db_path);
       pacs::InstanceIndex index(config.pacs.db_path);
-      window::StatusSource source(store, index, config.pacs.storage_path, nullptr);
+      const auto queue = window::forwardQueueFor(config);
+      window::StatusSource source(store, index, config.pacs.storage_path, nullptr,
+                                  window::forwardingSourceFor(config, queue.get()));
       status = window::statusJson(source.report(date));
     } catch (const std::exception& e) {
       std::cerr << "screening-gateway: status failed: " << e.what() << "\n";

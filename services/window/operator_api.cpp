@@ -190,6 +190,44 @@ HttpResponse OperatorApi::page(const HttpRequest& request) {
   return r;
 }
 
+namespace {
+
+// The forwarding queue per destination and state, the oldest unsent image's wait, and what
+// retention purged (ADR 0019).
+std::string forwardingMetrics(const StorageState& storage) {
+  std::string out =
+      "# HELP gateway_forward_queue Forwarding queue rows by destination and state.\n"
+      "# TYPE gateway_forward_queue gauge\n";
+  for (const auto& f : storage.forwarding) {
+    const std::string name = labelValue(f.backlog.destination);
+    const std::pair<const char*, std::int64_t> states[] = {{"pending", f.backlog.pending},
+                                                           {"sending", f.backlog.sending},
+                                                           {"sent", f.backlog.sent},
+                                                           {"failed", f.backlog.failed}};
+    for (const auto& [state, count] : states) {
+      out += "gateway_forward_queue{destination=\"" + name + "\",state=\"" + state + "\"} " +
+             std::to_string(count) + "\n";
+    }
+  }
+  out +=
+      "# HELP gateway_forward_oldest_unsent_age_seconds How long the oldest unsent image has "
+      "waited (0: none).\n"
+      "# TYPE gateway_forward_oldest_unsent_age_seconds gauge\n";
+  for (const auto& f : storage.forwarding) {
+    out += "gateway_forward_oldest_unsent_age_seconds{destination=\"" +
+           labelValue(f.backlog.destination) + "\"} " +
+           std::to_string(std::max<long long>(0, f.oldest_unsent_age_s)) + "\n";
+  }
+  out +=
+      "# HELP gateway_instances_purged Stored instances retention has purged.\n"
+      "# TYPE gateway_instances_purged gauge\n"
+      "gateway_instances_purged " +
+      std::to_string(storage.purged_instances) + "\n";
+  return out;
+}
+
+}  // namespace
+
 HttpResponse OperatorApi::metrics() {
   std::string text = parts_.metrics != nullptr ? parts_.metrics->prometheusText() : std::string();
   const DiskSpace disk = diskSpace(parts_.storage_path);
@@ -201,7 +239,7 @@ HttpResponse OperatorApi::metrics() {
       "# HELP gateway_disk_total_bytes Size of the storage's file system.\n"
       "# TYPE gateway_disk_total_bytes gauge\n"
       "gateway_disk_total_bytes " +
-      std::to_string(disk.total_bytes) + "\n" +
+      std::to_string(disk.total_bytes) + "\n" + forwardingMetrics(parts_.status.storage()) +
       "# HELP gateway_build_info The running version.\n"
       "# TYPE gateway_build_info gauge\n"
       "gateway_build_info{version=\"" +

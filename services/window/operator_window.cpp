@@ -28,7 +28,9 @@ OperatorWindow::OperatorWindow(const config::GatewayConfig& config, Services ser
       version_(std::move(version)),
       access_(accessFor(config.http)),
       feed_(services.worklist),
-      status_(services.worklist, services.index, config.pacs.storage_path, &services.metrics),
+      forward_queue_(forwardQueueFor(config)),
+      status_(services.worklist, services.index, config.pacs.storage_path, &services.metrics,
+              forwardingSourceFor(config, forward_queue_.get())),
       thumbnails_(config.pacs.storage_path, thumbnailDirFor(config.pacs.storage_path)) {
   registerImageDecoders();
   api_ = std::make_unique<OperatorApi>(OperatorApi::Parts{

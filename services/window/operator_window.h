@@ -47,6 +47,7 @@ class OperatorWindow {
   std::string version_;
   ApiAccess access_;
   mwl::WorklistFeed feed_;
+  std::unique_ptr<pacs::ForwardQueue> forward_queue_;  // null: no destinations configured
   StatusSource status_;
   ThumbnailCache thumbnails_;
   std::unique_ptr<OperatorApi> api_;

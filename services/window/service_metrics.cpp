@@ -10,7 +10,6 @@
 #include "services/window/site_time.h"
 
 namespace gateway::window {
-namespace {
 
 std::string labelValue(const std::string& value) {
   std::string out;
@@ -26,6 +25,8 @@ std::string labelValue(const std::string& value) {
   }
   return out;
 }
+
+namespace {
 
 std::string statusHex(std::uint16_t status) {
   char text[8];

@@ -125,4 +125,7 @@ class ServiceMetrics : public dicom::ServiceObserver {
   std::map<std::pair<std::string, std::string>, Histogram> durations_;
 };
 
+// A Prometheus label value: backslash, double quote and newline escaped.
+std::string labelValue(const std::string& value);
+
 }  // namespace gateway::window

@@ -1,5 +1,6 @@
 #include "services/window/site_time.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
@@ -99,5 +100,18 @@ std::string scheduledDisplay(const std::string& date, const std::string& time) {
 
 std::string nextDate(const std::string& date) { return shiftDate(date, 1); }
 std::string previousDate(const std::string& date) { return shiftDate(date, -1); }
+
+long long secondsSinceUtc(const std::string& utc) {
+  std::tm tm{};
+  if (utc.size() < 19 || strptime(utc.c_str(), "%Y-%m-%d %H:%M:%S", &tm) == nullptr) return -1;
+  return std::max<long long>(0, static_cast<long long>(std::time(nullptr) - timegm(&tm)));
+}
+
+std::string durationText(long long seconds) {
+  if (seconds < 120) return std::to_string(seconds) + " s";
+  if (seconds < 7200) return std::to_string(seconds / 60) + " min";
+  if (seconds < 172800) return std::to_string(seconds / 3600) + " h";
+  return std::to_string(seconds / 86400) + " days";
+}
 
 }  // namespace gateway::window

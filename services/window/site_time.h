@@ -35,6 +35,12 @@ std::string localIso(std::time_t instant);
 std::string scheduledDisplay(const std::string& date, const std::string& time);
 
 // The next local date after YYYYMMDD ("20270331" -> "20270401"), and the one before.
+// Seconds from a UTC "YYYY-MM-DD HH:MM:SS" (the databases' timestamps) until now; -1 when
+// the text is not one.
+long long secondsSinceUtc(const std::string& utc);
+// "40 s", "12 min", "3 h", "2 days": a wait as a person reads it.
+std::string durationText(long long seconds);
+
 std::string nextDate(const std::string& date);
 std::string previousDate(const std::string& date);
 

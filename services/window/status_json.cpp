@@ -135,7 +135,22 @@ json::Json storageJson(const StorageState& storage) {
           ? static_cast<double>(static_cast<long long>((100.0 - storage.disk.free_percent) * 10)) /
                 10
           : 0.0;
-  out["forwarding"] = json::Json::array();  // no forwarding destinations yet
+  json::Json forwarding = json::Json::array();
+  for (const auto& f : storage.forwarding) {
+    json::Json d = json::Json::object();
+    d["name"] = f.backlog.destination;
+    d["pending"] = f.backlog.pending;
+    d["sending"] = f.backlog.sending;
+    d["sent"] = f.backlog.sent;
+    d["failed"] = f.backlog.failed;
+    d["oldest_unsent_queued_at"] = f.backlog.oldest_unsent_queued_at;  // UTC
+    d["oldest_unsent_age_s"] =
+        f.oldest_unsent_age_s < 0 ? json::Json() : json::Json(f.oldest_unsent_age_s);
+    d["last_error"] = f.backlog.last_error;
+    forwarding.push_back(std::move(d));
+  }
+  out["forwarding"] = std::move(forwarding);
+  out["purged_instances"] = storage.purged_instances;
   return out;
 }
 

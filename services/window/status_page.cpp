@@ -208,7 +208,36 @@ void storageSection(const StatusReport& report, std::string& out) {
            "value=\"" +
            percent + "\"></meter></p>";
   }
-  out += "<p class=\"muted\">Forwarding: none configured.</p></section>";
+  const auto& forwarding = report.storage.forwarding;
+  if (forwarding.empty()) {
+    out += "<p class=\"muted\">Forwarding: none configured.</p>";
+  } else {
+    out += "<h3>Forwarding</h3><ul id=\"forwarding\">";
+    for (const auto& f : forwarding) {
+      const auto& b = f.backlog;
+      const bool trouble = b.failed > 0 || (f.waiting() > 0 && !b.last_error.empty());
+      out += "<li class=\"" + std::string(trouble ? "bad" : "ok") + "\"><strong>" +
+             htmlEscaped(b.destination) + "</strong>: ";
+      if (f.waiting() == 0) {
+        out += "nothing waiting";
+      } else {
+        out += std::to_string(f.waiting()) + " waiting";
+        if (f.oldest_unsent_age_s >= 0) {
+          out += ", oldest " + durationText(f.oldest_unsent_age_s);
+        }
+      }
+      out += ", " + std::to_string(b.sent) + " sent";
+      if (b.failed > 0) out += ", " + std::to_string(b.failed) + " failed";
+      if (!b.last_error.empty()) out += ". Last error: " + htmlEscaped(b.last_error);
+      out += "</li>";
+    }
+    out += "</ul>";
+  }
+  if (report.storage.purged_instances > 0) {
+    out += "<p class=\"muted\">" + std::to_string(report.storage.purged_instances) +
+           " forwarded images purged by retention.</p>";
+  }
+  out += "</section>";
 }
 
 }  // namespace

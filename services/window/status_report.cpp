@@ -1,6 +1,8 @@
 #include "services/window/status_report.h"
 
+#include <algorithm>
 #include <ctime>
+#include <map>
 
 #include "services/window/site_time.h"
 
@@ -8,12 +10,27 @@ namespace gateway::window {
 
 bool WorklistRow::incomplete() const { return item.status == mwl::kCompleted && !views.complete(); }
 
+std::unique_ptr<pacs::ForwardQueue> forwardQueueFor(const config::GatewayConfig& config) {
+  if (config.forward.destinations.empty()) return nullptr;
+  return std::make_unique<pacs::ForwardQueue>(config.pacs.db_path);
+}
+
+ForwardingSource forwardingSourceFor(const config::GatewayConfig& config,
+                                     pacs::ForwardQueue* queue) {
+  ForwardingSource source;
+  source.queue = queue;
+  for (const auto& d : config.forward.destinations) source.destinations.push_back(d.name);
+  return source;
+}
+
 StatusSource::StatusSource(mwl::WorklistStore& worklist, pacs::InstanceIndex& index,
-                           std::filesystem::path storage_path, const ServiceMetrics* metrics)
+                           std::filesystem::path storage_path, const ServiceMetrics* metrics,
+                           ForwardingSource forwarding)
     : worklist_(worklist),
       index_(index),
       storage_path_(std::move(storage_path)),
-      metrics_(metrics) {}
+      metrics_(metrics),
+      forwarding_(std::move(forwarding)) {}
 
 WorklistRow StatusSource::row(mwl::WorklistItem item) {
   WorklistRow row;
@@ -56,6 +73,27 @@ StorageState StatusSource::storage() {
   StorageState state;
   state.store_bytes = static_cast<std::uint64_t>(index_.storedBytes());
   state.disk = diskSpace(storage_path_);
+  state.purged_instances = index_.purgedCount();
+  if (forwarding_.queue != nullptr) {
+    std::map<std::string, pacs::DestinationBacklog> rows;
+    for (auto& b : forwarding_.queue->backlog()) rows[b.destination] = std::move(b);
+    auto add = [&](pacs::DestinationBacklog backlog) {
+      ForwardingState f;
+      f.backlog = std::move(backlog);
+      f.oldest_unsent_age_s = secondsSinceUtc(f.backlog.oldest_unsent_queued_at);
+      state.forwarding.push_back(std::move(f));
+    };
+    for (const auto& name : forwarding_.destinations) {
+      pacs::DestinationBacklog backlog;
+      backlog.destination = name;
+      if (const auto it = rows.find(name); it != rows.end()) {
+        backlog = std::move(it->second);
+        rows.erase(it);
+      }
+      add(std::move(backlog));
+    }
+    for (auto& [name, backlog] : rows) add(std::move(backlog));  // no longer configured
+  }
   return state;
 }
 

@@ -1,11 +1,14 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "common/config/gateway_config.h"
 #include "services/mwl/worklist_store.h"
+#include "services/pacs/forward_queue.h"
 #include "services/pacs/instance_index.h"
 #include "services/window/health_checks.h"
 #include "services/window/service_metrics.h"
@@ -22,9 +25,26 @@ struct WorklistRow {
   bool incomplete() const;
 };
 
+// One forwarding destination's queue (ADR 0019), as the operator sees it.
+struct ForwardingState {
+  pacs::DestinationBacklog backlog;
+  long long oldest_unsent_age_s = -1;  // -1: nothing waiting
+  long long waiting() const { return backlog.pending + backlog.sending; }
+};
+
 struct StorageState {
-  std::uint64_t store_bytes = 0;  // of every indexed file
-  DiskSpace disk;                 // of the storage's file system
+  std::uint64_t store_bytes = 0;            // of every file still held
+  DiskSpace disk;                           // of the storage's file system
+  std::vector<ForwardingState> forwarding;  // each configured destination, and any with rows
+  std::int64_t purged_instances = 0;        // removed by retention after being forwarded
+};
+
+// Where the window reads the forwarding queue: the queue (its own connection to the index)
+// and the configured destinations' names (shown even before their first row). No queue: the
+// window shows no forwarding.
+struct ForwardingSource {
+  pacs::ForwardQueue* queue = nullptr;
+  std::vector<std::string> destinations;
 };
 
 // Everything the status page, GET /api/status and `status` show for one local day.
@@ -40,12 +60,19 @@ struct StatusReport {
   std::optional<MetricsSnapshot> services;
 };
 
+// The queue the window reads (its own connection to config.pacs.db_path), when destinations
+// are configured; and the source naming them.
+std::unique_ptr<pacs::ForwardQueue> forwardQueueFor(const config::GatewayConfig& config);
+ForwardingSource forwardingSourceFor(const config::GatewayConfig& config,
+                                     pacs::ForwardQueue* queue);
+
 // Reads what a report needs through the stores' named operations (never SQL of its own).
 // Thread-safe through the stores.
 class StatusSource {
  public:
   StatusSource(mwl::WorklistStore& worklist, pacs::InstanceIndex& index,
-               std::filesystem::path storage_path, const ServiceMetrics* metrics);
+               std::filesystem::path storage_path, const ServiceMetrics* metrics,
+               ForwardingSource forwarding = {});
 
   StatusReport report(const std::string& date);
   // The day's items, by scheduled time; `statuses` empty: all.
@@ -66,6 +93,7 @@ class StatusSource {
   pacs::InstanceIndex& index_;
   std::filesystem::path storage_path_;
   const ServiceMetrics* metrics_;
+  ForwardingSource forwarding_;
 };
 
 }  // namespace gateway::window
