@@ -1,21 +1,9 @@
 #include "services/pacs/dicom_forward_sender.h"
 
 #include <dcmtk/dcmdata/dcuid.h>
-#include <dcmtk/dcmdata/dcxfer.h>
 #include <fmt/format.h>
 
-#include <map>
-
 namespace gateway::pacs {
-namespace {
-
-bool uncompressed(const std::string& syntax) {
-  const DcmXfer xfer(syntax.c_str());
-  return xfer.getXfer() != EXS_Unknown && !xfer.isEncapsulated() &&
-         xfer.getStreamCompression() == ESC_none;
-}
-
-}  // namespace
 
 DicomForwardSender::DicomForwardSender(dicom::OutboundTarget target) : target_(std::move(target)) {}
 
@@ -41,16 +29,15 @@ SendOutcome DicomForwardSender::prepare(const std::vector<ForwardItem>& batch) {
   }
   std::vector<dicom::OutboundContext> contexts;
   std::set<std::string> classes_with_plain;
+  // Per (class, syntax) a context with just that syntax, so each object can go out as it is
+  // (a peer picks one syntax per context: two objects of a class in two syntaxes need two);
+  // per class one more with the uncompressed syntaxes, for a lossless conversion.
   for (const auto& [sop_class, syntax] : propose) {
-    if (!syntax.empty() && !uncompressed(syntax)) contexts.push_back({sop_class, {syntax}});
+    if (!syntax.empty()) contexts.push_back({sop_class, {syntax}});
     if (classes_with_plain.insert(sop_class).second) {
-      std::vector<std::string> plain;
-      if (!syntax.empty() && uncompressed(syntax)) plain.push_back(syntax);
-      for (const char* ts :
-           {UID_LittleEndianExplicitTransferSyntax, UID_LittleEndianImplicitTransferSyntax}) {
-        if (plain.empty() || plain.front() != ts) plain.emplace_back(ts);
-      }
-      contexts.push_back({sop_class, plain});
+      contexts.push_back(
+          {sop_class,
+           {UID_LittleEndianExplicitTransferSyntax, UID_LittleEndianImplicitTransferSyntax}});
     }
   }
   try {
