@@ -128,10 +128,12 @@ RetentionReport runRetention(InstanceIndex& index, FileStore& store, const Reten
       const std::int64_t short_by = shortfallOf(*disk, policy.min_free_percent);
       if (short_by > 0) {
         logging::pacs()->error(
-            "storage below its free-space mark: {} MiB free of {} MiB, {}% wanted, {} MiB short; "
-            "nothing forwarded is left to purge: the unforwarded images are kept (forward status "
-            "shows what waits), and a full disk is answered 0xA700",
-            disk->available >> 20, disk->capacity >> 20, policy.min_free_percent, short_by >> 20);
+            "storage below its free-space mark: {} bytes free of {}, {}% wanted, {} bytes short; "
+            "{}: the unforwarded images are kept (forward status shows what waits), and a full "
+            "disk is answered 0xA700",
+            disk->available, disk->capacity, policy.min_free_percent, short_by,
+            plan.free_space_low ? "nothing forwarded is left to purge"
+                                : "the purged files' space is not free yet");
       }
     }
   }

@@ -6,8 +6,8 @@
 namespace gateway::test {
 
 PacsHarness::PacsHarness(const std::function<void(config::GatewayConfig&)>& adjust,
-                         pacs::CommitmentService::Resolver resolve_ae)
-    : resolve_ae_(std::move(resolve_ae)) {
+                         pacs::CommitmentService::Resolver resolve_ae, BeforeStart before_start)
+    : resolve_ae_(std::move(resolve_ae)), before_start_(std::move(before_start)) {
   config_.log_level = "info";
   config_.pacs.storage_path = dir_ / "storage";
   config_.pacs.db_path = dir_ / "pacs.db";
@@ -20,6 +20,7 @@ PacsHarness::PacsHarness(const std::function<void(config::GatewayConfig&)>& adju
   dicom::configureDcmtkGlobals(config_.network);
   std::filesystem::create_directories(config_.pacs.storage_path);
   service_ = std::make_unique<pacs::PacsService>(config_, std::uint16_t{0}, nullptr, resolve_ae_);
+  if (before_start_) before_start_(*service_);
   service_->start();
 }
 
@@ -35,6 +36,7 @@ void PacsHarness::stop() {
 void PacsHarness::restart() {
   stop();
   service_ = std::make_unique<pacs::PacsService>(config_, std::uint16_t{0}, nullptr, resolve_ae_);
+  if (before_start_) before_start_(*service_);
   service_->start();
 }
 

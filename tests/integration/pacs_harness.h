@@ -15,8 +15,13 @@ namespace gateway::test {
 // SQLite file. Stops (and joins every thread) on destruction.
 class PacsHarness {
  public:
+  // Runs on each new service before its start(): the forwarding tests' fake senders, disk
+  // probe and forwarder options go in there (PacsService takes them only before start).
+  using BeforeStart = std::function<void(pacs::PacsService&)>;
+
   explicit PacsHarness(const std::function<void(config::GatewayConfig&)>& adjust = {},
-                       pacs::CommitmentService::Resolver resolve_ae = {});
+                       pacs::CommitmentService::Resolver resolve_ae = {},
+                       BeforeStart before_start = {});
   ~PacsHarness();
 
   std::uint16_t port() const { return service_->port(); }
@@ -39,6 +44,7 @@ class PacsHarness {
   TempDir dir_;
   config::GatewayConfig config_;
   pacs::CommitmentService::Resolver resolve_ae_;
+  BeforeStart before_start_;
   std::unique_ptr<pacs::PacsService> service_;
 };
 
