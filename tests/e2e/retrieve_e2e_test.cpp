@@ -21,6 +21,7 @@
 #include "tests/support/child_process.h"
 #include "tests/support/dicom_factory.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/wait.h"
 
 namespace gateway::test {
 namespace {
@@ -51,12 +52,7 @@ std::string logLine(const std::string& log, const std::string& needle) {
 // Polls `done` every 100 ms, at most `limit`.
 template <typename Predicate>
 bool eventually(Predicate done, std::chrono::seconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return done();
+  return test::eventually(done, limit, std::chrono::milliseconds(100));
 }
 
 class RetrieveE2e : public ::testing::Test {

@@ -15,6 +15,7 @@
 #include "tests/integration/pacs_harness.h"
 #include "tests/support/dicom_factory.h"
 #include "tests/support/store_client.h"
+#include "tests/support/wait.h"
 
 namespace gateway::test {
 namespace {
@@ -44,16 +45,6 @@ bool closedByServerWithin(int fd, std::chrono::seconds limit) {
     }
   }
   return false;
-}
-
-template <typename Predicate>
-bool eventually(Predicate predicate, std::chrono::seconds limit) {
-  const auto deadline = Clock::now() + limit;
-  while (Clock::now() < deadline) {
-    if (predicate()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return predicate();
 }
 
 TEST(AssociationLimits, SilentAndTricklingPeersDoNotDelayOthers) {

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -30,6 +31,7 @@
 #include "tests/support/dicom_factory.h"
 #include "tests/support/store_client.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/wait.h"
 
 namespace gateway::test {
 namespace {
@@ -52,15 +54,8 @@ double unixNow() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-// Polls `done` every 20 ms, at most `limit`.
-template <typename Predicate>
-bool eventually(Predicate done, std::chrono::milliseconds limit = kPollLimit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return done();
+bool eventually(std::function<bool()> done, std::chrono::milliseconds limit = kPollLimit) {
+  return test::eventually(done, limit);
 }
 
 std::string text(DcmItem& item, const DcmTagKey& tag) {
