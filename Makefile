@@ -11,7 +11,7 @@ RUN_ENV = PACS_STORAGE_PATH=$(CURDIR)/var/storage PACS_DB_PATH=$(CURDIR)/var/pac
           MWL_DB_PATH=$(CURDIR)/var/worklist.db
 
 .PHONY: all deps build test test-unit test-asan test-tsan run bench format clean
-.PHONY: bench-mwl bench-qr bench-move
+.PHONY: bench-mwl bench-qr bench-move bench-forward
 .PHONY: demo fuzz screenshot
 
 all: build
@@ -82,6 +82,12 @@ bench-qr: build
 bench-move: build
 	@bash scripts/install-deps.sh --bench
 	bash bench/move_bench.sh
+
+# Store-and-forward: forwarding the mammogram set to storescp and Orthanc beside storescu, and
+# C-STORE receive while a backlog drains (bench/README.md, "Forwarding benchmark").
+bench-forward: build
+	@bash scripts/install-deps.sh --bench
+	bash bench/forward_bench.sh
 
 # libFuzzer harnesses (fuzz/), each for FUZZ_SECONDS (default 60); CI runs them.
 fuzz: deps

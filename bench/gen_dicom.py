@@ -6,7 +6,7 @@ MONOCHROME2 pixels. The data sets carry the attributes the index and the servers
 (patient, study, series, SOP); they are not complete IODs (no functional groups for
 tomosynthesis), which no storage SCP here checks.
 
-Usage: gen_dicom.py OUT_DIR SET [SET ...]   (sets: small, mammo, tomo)
+Usage: gen_dicom.py OUT_DIR SET [SET ...]   (sets: small, mammo, mammo2..mammo4, tomo)
 A set is generated into OUT_DIR/SET/ and marked complete with a stamp file; a set whose
 stamp matches is left as it is, so repeated benchmark runs reuse the files.
 """
@@ -30,6 +30,10 @@ SETS = {
     "mammo": (MG_PRESENTATION, 20, 4096, 3328, None),     # 27.3 MB each
     "tomo": (BREAST_TOMO, 2, 1024, 1024, 150),            # 314.6 MB each
 }
+# mammo again under other SOP Instance and Series UIDs (the UIDs derive from the set's name),
+# to store more sets beside the first one (bench/forward_bench.sh).
+for _copy in (2, 3, 4):
+    SETS["mammo%d" % _copy] = SETS["mammo"]
 
 # VRs with a 2-byte reserved field and a 4-byte length in explicit VR.
 LONG_VRS = {"OB", "OW", "OF", "OD", "OL", "SQ", "UC", "UR", "UT", "UN"}
