@@ -63,6 +63,7 @@ ForwardSenderFactory configuredSenders(const config::GatewayConfig& config) {
   std::map<std::string, std::string> tokens;
   for (const auto& d : config.forward.destinations) {
     if (d.type != config::ForwardType::kStow) continue;
+    initialiseHttpClientLibrary();  // here, on the starting thread, before any worker runs
     tokens[d.name] = d.token_file.empty() ? d.token : readToken(d.token_file, d.name);
     if (!d.ca_file.empty() && !std::ifstream(d.ca_file)) {
       // Else every request would fail certificate verification, retried forever.
@@ -194,6 +195,12 @@ void Forwarder::work(Destination& destination, std::size_t worker) {
       // The queue could not be read or written (disk full, locked too long): nothing is lost,
       // claimed rows go back to PENDING at the next start at the latest. Never fatal.
       logging::pacs()->error("forwarding destination={} queue error: {}", name, e.what());
+      try {
+        queue_->release(state.claimed);  // rows already settled are not SENDING: untouched
+        state.claimed.clear();
+      } catch (const std::exception&) {
+        // Still failing: the next start puts them back.
+      }
       state.sender.idle();
       state.connected = false;
       waitForWork(destination, std::chrono::steady_clock::now() + options_.idle_poll);
@@ -233,6 +240,8 @@ bool Forwarder::workOnce(WorkerState& state) {
     return false;
   }
   const std::vector<ForwardItem> batch = queue_->claim(name, options_.batch_size, unixNow());
+  state.claimed.clear();
+  for (const auto& item : batch) state.claimed.push_back(item.id);
   if (batch.empty()) {
     if (state.connected) state.sender.idle();
     state.connected = false;
@@ -282,6 +291,7 @@ bool Forwarder::workOnce(WorkerState& state) {
   // One transaction for the batch's SENT rows: a crash before it commits resends them.
   queue_->markSent(sent);
   queue_->release(untried);
+  state.claimed.clear();
   if (broken) {
     state.sender.idle();
     state.connected = false;

@@ -74,6 +74,7 @@ class Forwarder {
     ForwardSender& sender;
     std::mt19937 random;
     bool connected = false;
+    std::vector<std::int64_t> claimed{};  // the batch being worked on, for a queue error
   };
   void work(Destination& destination, std::size_t worker);
   // One step: a wait, or a batch claimed and settled. False when it only waited.
