@@ -40,7 +40,8 @@ std::vector<ForwardItem> ForwardQueue::claim(const std::string& destination, int
       *db_,
       "SELECT q.id, q.sop_instance_uid, s.sop_class_uid, s.transfer_syntax_uid, "
       "s.study_instance_uid, s.storage_path, s.status, q.attempts "
-      "FROM forward_queue q LEFT JOIN stored_instances s USING (sop_instance_uid) "
+      "FROM forward_queue q INDEXED BY forward_queue_order "
+      "LEFT JOIN stored_instances s USING (sop_instance_uid) "
       "WHERE q.destination = ? AND q.state = 'PENDING' AND q.next_attempt_at <= ? "
       "ORDER BY q.id LIMIT ?");
   select.bind(1, destination);

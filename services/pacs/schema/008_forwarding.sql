@@ -20,8 +20,11 @@ CREATE TABLE forward_queue (
     sent_at TEXT,
     UNIQUE (sop_instance_uid, destination)
 );
--- The workers' claim: a destination's due rows in queue order (which is arrival order, so
--- a study goes out in the order it came in).
-CREATE INDEX forward_queue_due ON forward_queue(destination, state, next_attempt_at, id);
+-- The workers' claim: a destination's PENDING rows in queue order (which is arrival order, so
+-- a study goes out in the order it came in), read in that order so a claim costs the same
+-- with 100,000 rows waiting as with 10 (no sort). The claim names it (INDEXED BY).
+CREATE INDEX forward_queue_order ON forward_queue(destination, state, id);
+-- The earliest due time, and the rows `forward retry` marked (next_attempt_at < 0).
+CREATE INDEX forward_queue_due ON forward_queue(destination, state, next_attempt_at);
 -- Retention asks, per instance, whether every destination has it.
 CREATE INDEX forward_queue_instance ON forward_queue(sop_instance_uid, state);
