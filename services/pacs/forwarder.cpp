@@ -53,7 +53,6 @@ void readAhead(const std::filesystem::path& file) {
 struct Forwarder::Destination {
   config::ForwardDestination config;
   std::mutex mutex;  // guards the fields below
-  ForwardCounters counters;
   int consecutive_unreachable = 0;
   std::chrono::steady_clock::time_point retry_after{};
 };
@@ -111,10 +110,10 @@ Forwarder::Forwarder(const std::filesystem::path& db_path,
 Forwarder::~Forwarder() { stop(); }
 
 void Forwarder::start() {
-  resumed_ = queue_->resumeInterrupted();
-  if (resumed_ > 0) {
+  const int resumed = queue_->resumeInterrupted();
+  if (resumed > 0) {
     logging::pacs()->warn("forwarding resumed {} instance(s) interrupted by a stop or crash",
-                          resumed_);
+                          resumed);
   }
   for (auto& destination : destinations_) {
     logging::pacs()->info("forwarding destination={} type={} to={} workers={}",
@@ -146,15 +145,6 @@ void Forwarder::wake() {
     ++generation_;
   }
   wakeup_.notify_all();
-}
-
-std::map<std::string, ForwardCounters> Forwarder::counters() const {
-  std::map<std::string, ForwardCounters> out;
-  for (const auto& d : destinations_) {
-    std::lock_guard lock(d->mutex);
-    out[d->config.name] = d->counters;
-  }
-  return out;
 }
 
 bool Forwarder::waitForWork(Destination&, std::chrono::steady_clock::time_point until) {
@@ -309,10 +299,6 @@ void Forwarder::settleBatch(WorkerState& state, const std::vector<ForwardItem>& 
     const double tried_at = unixNow();
     const double wait = destinationBackoff(state);
     for (const auto& item : batch) queue_->markRetry(item.id, outcome.detail, tried_at + wait);
-    {
-      std::lock_guard lock(destination.mutex);
-      destination.counters.retried += static_cast<std::int64_t>(batch.size());
-    }
     logging::pacs()->warn(
         "forwarding destination={} unreachable, {} instance(s) wait, next attempt in {:.0f} s: {}",
         name, batch.size(), wait, logging::escaped(outcome.detail));
@@ -322,10 +308,6 @@ void Forwarder::settleBatch(WorkerState& state, const std::vector<ForwardItem>& 
     queue_->markFailed(item.id, outcome.detail);
     logging::pacs()->error("forward failed destination={} sop_instance={} reason=\"{}\"", name,
                            item.sop_instance_uid, logging::escaped(outcome.detail));
-  }
-  {
-    std::lock_guard lock(destination.mutex);
-    destination.counters.failed += static_cast<std::int64_t>(batch.size());
   }
   logging::pacs()->error("forwarding destination={} refused {} instance(s): {}", name, batch.size(),
                          logging::escaped(outcome.detail));
@@ -341,7 +323,6 @@ void Forwarder::settleItem(WorkerState& state, const ForwardItem& item,
                             item.sop_instance_uid, item.attempts + 1,
                             outcome.detail.empty() ? "" : " " + outcome.detail);
       std::lock_guard lock(destination.mutex);
-      ++destination.counters.sent;
       destination.consecutive_unreachable = 0;
       return;
     }
@@ -360,16 +341,12 @@ void Forwarder::settleItem(WorkerState& state, const ForwardItem& item,
       logging::pacs()->warn(
           "forward retry destination={} sop_instance={} attempt={} next_in={:.0f}s error=\"{}\"",
           name, item.sop_instance_uid, item.attempts + 1, wait, logging::escaped(outcome.detail));
-      std::lock_guard lock(destination.mutex);
-      ++destination.counters.retried;
       return;
     }
     case ForwardDisposition::kFailed: {
       queue_->markFailed(item.id, outcome.detail);
       logging::pacs()->error("forward failed destination={} sop_instance={} reason=\"{}\"", name,
                              item.sop_instance_uid, logging::escaped(outcome.detail));
-      std::lock_guard lock(destination.mutex);
-      ++destination.counters.failed;
       return;
     }
   }

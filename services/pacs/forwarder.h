@@ -40,13 +40,6 @@ struct ForwarderOptions {
   std::chrono::milliseconds idle_poll{2000};
 };
 
-// Per destination, since start: what the workers did (for the log and the window).
-struct ForwardCounters {
-  std::int64_t sent = 0;
-  std::int64_t retried = 0;
-  std::int64_t failed = 0;
-};
-
 // Store-and-forward (ADR 0019): per destination, max_associations worker threads (at nice
 // 10: receiving comes first) claim due rows of the durable queue, send them, and settle them
 // SENT, PENDING-with-backoff or FAILED. An unreachable destination is retried with a
@@ -63,8 +56,6 @@ class Forwarder {
   void stop();   // workers finish their current instance; unsent claims go back to PENDING
   void wake();   // new rows were queued
   ForwardQueue& queue() { return *queue_; }
-  int resumedAtStart() const { return resumed_; }
-  std::map<std::string, ForwardCounters> counters() const;
 
  private:
   struct Destination;
@@ -96,7 +87,6 @@ class Forwarder {
   std::condition_variable wakeup_;
   std::uint64_t generation_ = 0;  // bumped by wake(), under mutex_
   std::atomic<bool> stopping_{false};
-  int resumed_ = 0;
 };
 
 }  // namespace gateway::pacs
