@@ -5,6 +5,8 @@
 
 #include <cerrno>
 
+#include "common/durable/direct_write.h"
+
 namespace gateway::durable {
 
 DirectChunkWriter::DirectChunkWriter(int fd) : fd_(fd) {}
@@ -64,32 +66,12 @@ void DirectChunkWriter::run() {
     const std::size_t length = length_;
     const std::uint64_t offset = offset_;
     lock.unlock();
-    int error = 0;
-    writeAll(fd_, data, length, offset, error);
+    const int error = writeAllAt(fd_, data, length, offset);
     lock.lock();
     if (error != 0 && error_ == 0) error_ = error;
     chunk_ = nullptr;
     changed_.notify_all();
   }
-}
-
-bool DirectChunkWriter::writeAll(int fd, const char* data, std::size_t length, std::uint64_t offset,
-                                 int& error) {
-  std::size_t done = 0;
-  while (done < length) {
-    const ssize_t n = ::pwrite(fd, data + done, length - done, static_cast<off_t>(offset + done));
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      error = errno;
-      return false;
-    }
-    if (n == 0) {
-      error = EIO;
-      return false;
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  return true;
 }
 
 }  // namespace gateway::durable

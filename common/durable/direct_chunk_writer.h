@@ -40,8 +40,6 @@ class DirectChunkWriter {
 
  private:
   void run();
-  static bool writeAll(int fd, const char* data, std::size_t length, std::uint64_t offset,
-                       int& error);
 
   int fd_;
   bool enabled_ = false;

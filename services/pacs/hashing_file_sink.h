@@ -9,6 +9,7 @@
 #include <string>
 
 #include "common/crypto/sha256.h"
+#include "common/durable/chunk_buffers.h"
 #include "common/durable/direct_chunk_writer.h"
 
 namespace gateway::pacs {
@@ -19,9 +20,11 @@ namespace gateway::pacs {
 // way. Size limits are the edge's (incoming_dataset.h); this only reports I/O errors.
 //
 // An object larger than one buffer is written in full buffers with O_DIRECT on a writer
-// thread while the next buffer fills (durable::DirectChunkWriter, ADR 0020), and its last,
-// partial buffer through the page cache; where O_DIRECT is not available (tmpfs, some
-// overlay file systems), everything goes through the page cache with early write-back.
+// thread while the next buffer fills (durable::DirectChunkWriter, ADR 0020). The last (for a
+// small object the only) buffer is written at the end: its whole 4 KiB blocks with O_DIRECT
+// on the receiving thread, the rest through the page cache. Where O_DIRECT is not available
+// (tmpfs, some overlay file systems), everything goes through the page cache with early
+// write-back.
 class HashingFileSink : public DcmConsumer {
  public:
   enum class Failure { kNone, kIoError };
@@ -49,13 +52,11 @@ class HashingFileSink : public DcmConsumer {
   std::string finishHash();
 
  private:
-  struct FreeBuffer {
-    void operator()(char* p) const { std::free(p); }
-  };
-  using Buffer = std::unique_ptr<char, FreeBuffer>;
+  using Buffer = durable::ChunkBuffers::Buffer;
 
   bool flushFullBuffer();
   bool directFailed();
+  bool writeLastBuffer();
   // Through the page cache, with early write-back.
   bool writeOut(const char* bytes, std::size_t length, std::uint64_t offset);
 

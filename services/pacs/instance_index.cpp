@@ -152,10 +152,13 @@ InstanceIndex::InstanceIndex(const std::filesystem::path& db_path, db::Durabilit
 
 std::optional<StoredInstance> InstanceIndex::findOne(const char* where, const std::string& key) {
   std::lock_guard lock(mutex_);
-  SQLite::Statement s(*db_, "SELECT " + selectList() + " FROM stored_instances " + where);
+  SQLite::Statement& s =
+      writer_statements_.get("SELECT " + selectList() + " FROM stored_instances " + where);
   s.bind(1, key);
   if (!s.executeStep()) return std::nullopt;
-  return rowFrom(s);
+  StoredInstance row = rowFrom(s);
+  s.reset();  // a statement left on a row would hold its read snapshot open
+  return row;
 }
 
 std::optional<StoredInstance> InstanceIndex::findByUid(const std::string& uid) {
@@ -170,7 +173,7 @@ void InstanceIndex::upsert(const StoredInstance& r, const std::vector<std::strin
                            bool requeue) {
   std::lock_guard lock(mutex_);
   auto transaction = db::beginImmediate(*db_);
-  SQLite::Statement s(*db_, upsertSql());
+  SQLite::Statement& s = writer_statements_.get(upsertSql());
   s.bind(1, r.metadata.sop_instance_uid);
   s.bind(2, r.storage_path);
   s.bind(3, static_cast<std::int64_t>(r.file_size));
@@ -183,13 +186,13 @@ void InstanceIndex::upsert(const StoredInstance& r, const std::vector<std::strin
   bindMetadata(s, 10, r.metadata);
   s.exec();
   if (!destinations.empty()) {
-    SQLite::Statement queue(
-        *db_, requeue ? "INSERT INTO forward_queue (sop_instance_uid, destination) VALUES (?, ?) "
-                        "ON CONFLICT (sop_instance_uid, destination) DO UPDATE SET "
-                        "state = 'PENDING', attempts = 0, last_error = NULL, "
-                        "next_attempt_at = 0, sent_at = NULL, queued_at = CURRENT_TIMESTAMP"
-                      : "INSERT INTO forward_queue (sop_instance_uid, destination) VALUES (?, ?) "
-                        "ON CONFLICT (sop_instance_uid, destination) DO NOTHING");
+    SQLite::Statement& queue = writer_statements_.get(
+        requeue ? "INSERT INTO forward_queue (sop_instance_uid, destination) VALUES (?, ?) "
+                  "ON CONFLICT (sop_instance_uid, destination) DO UPDATE SET "
+                  "state = 'PENDING', attempts = 0, last_error = NULL, "
+                  "next_attempt_at = 0, sent_at = NULL, queued_at = CURRENT_TIMESTAMP"
+                : "INSERT INTO forward_queue (sop_instance_uid, destination) VALUES (?, ?) "
+                  "ON CONFLICT (sop_instance_uid, destination) DO NOTHING");
     for (const auto& destination : destinations) {
       queue.bind(1, r.metadata.sop_instance_uid);
       queue.bind(2, destination);
@@ -384,7 +387,7 @@ void InstanceIndex::forEachStored(const InstanceFilter& filter,
     }
   }
   std::lock_guard lock(reader_mutex_);
-  SQLite::Statement& s = readerStatement(sql);
+  SQLite::Statement& s = reader_statements_.get(sql);
   // Reset when done, even when `visit` throws: an unfinished statement holds its read
   // transaction open, which keeps WAL checkpoints from completing.
   struct Reset {
@@ -411,7 +414,7 @@ RelatedCounts InstanceIndex::related(RelatedTo level, const std::string& key) {
           "FROM stored_instances WHERE status = 'STORED' AND ") +
       column + " = ?";
   std::lock_guard lock(reader_mutex_);
-  SQLite::Statement& s = readerStatement(sql);
+  SQLite::Statement& s = reader_statements_.get(sql);
   s.bind(1, key);
   RelatedCounts counts;
   if (s.executeStep()) {
@@ -433,21 +436,6 @@ RelatedCounts InstanceIndex::related(RelatedTo level, const std::string& key) {
   }
   s.reset();
   return counts;
-}
-
-SQLite::Statement& InstanceIndex::readerStatement(const std::string& sql) {
-  // Bounded: IN lists of varying length make distinct texts.
-  constexpr std::size_t kMaxStatements = 64;
-  auto found = reader_statements_.find(sql);
-  if (found == reader_statements_.end()) {
-    if (reader_statements_.size() >= kMaxStatements) reader_statements_.clear();
-    found =
-        reader_statements_.emplace(sql, std::make_unique<SQLite::Statement>(*reader_, sql)).first;
-  } else {
-    found->second->reset();
-    found->second->clearBindings();
-  }
-  return *found->second;
 }
 
 std::vector<StaleMetadataRow> InstanceIndex::rowsWithMetadataBefore(int version) {

@@ -6,7 +6,6 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -14,6 +13,7 @@
 #include <vector>
 
 #include "common/db/database.h"
+#include "common/db/statement_cache.h"
 #include "services/pacs/instance_metadata.h"
 
 namespace gateway::pacs {
@@ -155,13 +155,13 @@ class InstanceIndex {
 
   std::mutex mutex_;
   std::unique_ptr<SQLite::Database> db_;
-  // The reader's prepared statements by SQL text, reused (a C-FIND runs a few per answer);
-  // guarded by reader_mutex_.
-  SQLite::Statement& readerStatement(const std::string& sql);
+  // The store path's statements, prepared once (guarded by mutex_).
+  db::StatementCache writer_statements_{*db_};
 
   std::mutex reader_mutex_;
   std::unique_ptr<SQLite::Database> reader_;  // read-only, Query/Retrieve
-  std::map<std::string, std::unique_ptr<SQLite::Statement>> reader_statements_;
+  // Reused: a C-FIND runs a few per answer (guarded by reader_mutex_).
+  db::StatementCache reader_statements_{*reader_};
 };
 
 }  // namespace gateway::pacs

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -58,7 +59,8 @@ void writeAndCheck(const std::filesystem::path& path, const std::string& bytes) 
 TEST(HashingFileSink, SmallAndLargeObjectsArriveWholeAndHashed) {
   test::TempDir dir;
   for (const std::size_t size :
-       {std::size_t{0}, std::size_t{1}, std::size_t{5000}, std::size_t{1} << 20,
+       {std::size_t{0}, std::size_t{1}, std::size_t{5000}, std::size_t{65535},
+        std::size_t{65536} + 100, std::size_t{524288} + 4095, std::size_t{1} << 20,
         (std::size_t{1} << 20) + 1, std::size_t{7} * 1024 * 1024 + 12345}) {
     writeAndCheck(dir / ("object" + std::to_string(size)), pattern(size));
   }
@@ -70,6 +72,28 @@ TEST(HashingFileSink, WithoutODirectEverythingGoesThroughThePageCache) {
   const auto path = std::filesystem::path("/dev/shm") / ("sink-test-" + std::to_string(::getpid()));
   writeAndCheck(path, pattern(std::size_t{5} * 1024 * 1024 + 77));
   std::filesystem::remove(path);
+}
+
+// A small object's only buffer goes out at finish() (its whole blocks with O_DIRECT): an error
+// there is reported as well.
+TEST(HashingFileSink, AWriteErrorOfASmallObjectIsReportedAtFinish) {
+  test::TempDir dir;
+  const auto path = dir / "read-only";
+  { std::ofstream(path) << ""; }
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  {
+    HashingFileSink sink(fd);
+    const std::string bytes = pattern(std::size_t{500} * 1000);
+    ASSERT_EQ(sink.write(bytes.data(), static_cast<offile_off_t>(bytes.size())),
+              static_cast<offile_off_t>(bytes.size()));
+    EXPECT_FALSE(sink.finish());
+    EXPECT_EQ(sink.failure(), HashingFileSink::Failure::kIoError);
+    EXPECT_EQ(sink.errorNumber(), EBADF);
+  }
+  EXPECT_EQ(::fcntl(fd, F_GETFL) & O_DIRECT, 0);
+  ::close(fd);
+  EXPECT_EQ(std::filesystem::file_size(path), 0u);
 }
 
 TEST(HashingFileSink, AWriteErrorIsReportedWithItsReason) {
