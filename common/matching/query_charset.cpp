@@ -1,8 +1,10 @@
 #include "common/matching/query_charset.h"
 
+#include <dcmtk/dcmdata/dcbytstr.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcsequen.h>
 
+#include <cstddef>
 #include <string_view>
 #include <vector>
 
@@ -39,6 +41,13 @@ std::string nameOf(const DcmTagKey& tag) {
   return std::string(DcmTag(tag).getTagName()) + " " + tag.toString().c_str();
 }
 
+bool isAsciiText(const char* text, std::size_t length) {
+  for (std::size_t i = 0; i < length; ++i) {
+    if (static_cast<unsigned char>(text[i]) >= 0x80) return false;
+  }
+  return true;
+}
+
 bool isAscii(DcmItem& item) {
   for (unsigned long i = 0; i < item.card(); ++i) {
     DcmElement* element = item.getElement(i);
@@ -49,11 +58,18 @@ bool isAscii(DcmItem& item) {
       continue;
     }
     if (!element->isAffectedBySpecificCharacterSet()) continue;
+    // Look at the value where it is (every character-set-affected VR is a byte string):
+    // copying each value out cost 8% of a worklist query's server time (ADR 0020).
+    if (auto* text = dynamic_cast<DcmByteString*>(element)) {
+      char* value = nullptr;
+      Uint32 length = 0;
+      if (text->getString(value, length).bad() || value == nullptr) continue;
+      if (!isAsciiText(value, length)) return false;
+      continue;
+    }
     OFString value;
     element->getOFStringArray(value);
-    for (const char c : value) {
-      if (static_cast<unsigned char>(c) >= 0x80) return false;
-    }
+    if (!isAsciiText(value.c_str(), value.length())) return false;
   }
   return true;
 }

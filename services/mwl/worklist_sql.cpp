@@ -137,13 +137,20 @@ std::optional<std::string> selectItemStatus(SQLite::Database& db, const std::str
   return s.getColumn(0).getString();
 }
 
-std::vector<WorklistItem> selectCandidates(SQLite::Database& db, const CandidateFilter& filter) {
-  std::string where;
+namespace {
+
+struct CandidateSql {
+  std::string text;
   std::vector<std::string> values;
+};
+
+CandidateSql candidateSql(const CandidateFilter& filter) {
+  CandidateSql sql;
+  std::string where;
   auto add = [&](const char* condition, const std::string& value) {
     if (value.empty()) return;
     where += (where.empty() ? " WHERE " : " AND ") + std::string(condition);
-    values.push_back(value);
+    sql.values.push_back(value);
   };
   add("scheduled_date >= ?", filter.date_from);
   add("scheduled_date <= ?", filter.date_to);
@@ -155,16 +162,40 @@ std::vector<WorklistItem> selectCandidates(SQLite::Database& db, const Candidate
     std::string in;
     for (const auto& status : filter.statuses) {
       in += in.empty() ? "?" : ",?";
-      values.push_back(status);
+      sql.values.push_back(status);
     }
     where += (where.empty() ? " WHERE " : " AND ") + std::string("status IN (") + in + ")";
   }
-  SQLite::Statement s(db, "SELECT " + columnList(false) + " FROM worklist_items" + where +
-                              " ORDER BY scheduled_date, scheduled_time, accession_number");
+  sql.text = "SELECT " + columnList(false) + " FROM worklist_items" + where +
+             " ORDER BY scheduled_date, scheduled_time, accession_number";
+  return sql;
+}
+
+std::vector<WorklistItem> readCandidates(SQLite::Statement& s,
+                                         const std::vector<std::string>& values) {
+  // Reset on every way out, so a kept statement never holds its read snapshot open.
+  struct ResetOnExit {
+    SQLite::Statement& statement;
+    ~ResetOnExit() { statement.tryReset(); }
+  } reset{s};
   for (std::size_t i = 0; i < values.size(); ++i) s.bind(static_cast<int>(i + 1), values[i]);
   std::vector<WorklistItem> items;
   while (s.executeStep()) items.push_back(itemFrom(s));
   return items;
+}
+
+}  // namespace
+
+std::vector<WorklistItem> selectCandidates(SQLite::Database& db, const CandidateFilter& filter) {
+  const CandidateSql sql = candidateSql(filter);
+  SQLite::Statement s(db, sql.text);
+  return readCandidates(s, sql.values);
+}
+
+std::vector<WorklistItem> selectCandidates(db::StatementCache& statements,
+                                           const CandidateFilter& filter) {
+  const CandidateSql sql = candidateSql(filter);
+  return readCandidates(statements.get(sql.text), sql.values);
 }
 
 std::int64_t countItems(SQLite::Database& db) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/db/statement_cache.h"
 #include "services/mwl/worklist_item.h"
 #include "services/mwl/worklist_records.h"
 
@@ -23,6 +24,10 @@ namespace worklist_sql {
 std::optional<WorklistItem> selectItem(SQLite::Database& db, const std::string& accession);
 std::optional<std::string> selectItemStatus(SQLite::Database& db, const std::string& accession);
 std::vector<WorklistItem> selectCandidates(SQLite::Database& db, const CandidateFilter& filter);
+// The same with the statement kept prepared in `statements` (the C-FIND path: preparing
+// cost as much as running the query, ADR 0020).
+std::vector<WorklistItem> selectCandidates(db::StatementCache& statements,
+                                           const CandidateFilter& filter);
 std::int64_t countItems(SQLite::Database& db);
 // Throws DuplicateAccessionError when the accession number is stored and not `replace`.
 void insertItem(SQLite::Database& db, const WorklistItem& item, bool replace);

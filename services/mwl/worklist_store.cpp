@@ -37,7 +37,7 @@ std::vector<WorklistItem> WorklistStore::list(const ListFilter& filter) {
 
 std::vector<WorklistItem> WorklistStore::candidates(const CandidateFilter& filter) {
   std::lock_guard lock(mutex_);
-  return worklist_sql::selectCandidates(*db_, filter);
+  return worklist_sql::selectCandidates(statements_, filter);
 }
 
 std::int64_t WorklistStore::count() {

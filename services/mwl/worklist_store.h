@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/db/database.h"
+#include "common/db/statement_cache.h"
 #include "services/mwl/worklist_item.h"
 #include "services/mwl/worklist_records.h"
 #include "services/mwl/worklist_reset_session.h"
@@ -89,6 +90,7 @@ class WorklistStore {
  private:
   std::mutex mutex_;
   std::unique_ptr<SQLite::Database> db_;
+  db::StatementCache statements_{*db_};  // the queries' statements, kept prepared
 };
 
 }  // namespace gateway::mwl

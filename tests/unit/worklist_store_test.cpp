@@ -167,6 +167,38 @@ TEST(WorklistStore, NarrowsCandidatesByTheIndexedKeys) {
   EXPECT_EQ(store.list(completed).size(), 1u);
 }
 
+// The C-FIND path keeps its statement prepared: a query run again must see what was written
+// in between, by this store and by another connection (the `worklist` commands), and a
+// finished query must not hold a snapshot that keeps the other connection's rows out.
+TEST(WorklistStore, AQueryRunAgainSeesWhatWasWrittenInBetween) {
+  test::TempDir dir;
+  WorklistStore store(dir / "worklist.db");
+  WorklistStore other_process(dir / "worklist.db");
+  test::importItems(store, {test::validWorklistItem("A")});
+  CandidateFilter day_mg;
+  day_mg.date_from = "20261128";
+  day_mg.date_to = "20261128";
+  day_mg.modality = "MG";
+  auto accessions = [&store, &day_mg] {
+    std::string out;
+    for (const auto& item : store.candidates(day_mg)) out += item.accession_number;
+    return out;
+  };
+  EXPECT_EQ(accessions(), "A");
+  test::importItems(other_process, {test::validWorklistItem("B")});
+  EXPECT_EQ(accessions(), "AB");
+  EXPECT_TRUE(other_process.remove("A"));
+  EXPECT_EQ(accessions(), "B");
+  auto transaction = store.beginWrite();
+  transaction.insertItem(test::validWorklistItem("C"), false);
+  transaction.commit();
+  EXPECT_EQ(accessions(), "BC");
+  CandidateFilter none;
+  none.patient_id = "nobody";
+  EXPECT_TRUE(store.candidates(none).empty());  // a second statement beside the first
+  EXPECT_EQ(accessions(), "BC");
+}
+
 TEST(WorklistStore, RemovesOneItemAndClearsEverything) {
   test::TempDir dir;
   WorklistStore store(dir / "worklist.db");
