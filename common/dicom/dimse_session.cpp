@@ -24,6 +24,9 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using logging::escaped;
 constexpr int kIdlePollSeconds = 1;
+// A corked burst of C-FIND answers is pushed out this often, so the peer decodes the first
+// answers while the server builds the rest instead of waiting for the whole burst (ADR 0020).
+constexpr std::size_t kAnswersPerPush = 10;
 
 long long millisecondsSince(Clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
@@ -536,7 +539,7 @@ OFCondition DimseSession::find(const DimseCommand& command) {
   FindQuery& query = *start.query;
   // The answers and the final response leave in full segments; uncorked on return, after
   // the final response is written.
-  const SocketCork cork(socket_);
+  SocketCork cork(socket_);
 
   auto answer_failed = [](const std::string&) {
     return DimseReply::failure(status::kUnableToProcess, "query failed: internal error");
@@ -575,6 +578,7 @@ OFCondition DimseSession::find(const DimseCommand& command) {
                                             answer.get(), nullptr, nullptr);
     if (cond.bad()) return cond;
     ++sent;
+    if (sent % kAnswersPerPush == 0) cork.push();
   }
   summary = query.summary();
   return finalResponse(guarded<DimseReply>(

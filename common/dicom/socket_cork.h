@@ -23,6 +23,15 @@ class SocketCork {
     int off = 0;
     ::setsockopt(socket_, IPPROTO_TCP, TCP_CORK, &off, sizeof(off));
   }
+  // Sends what is held back now and keeps corking: lets the peer start decoding the first
+  // answers while the rest are still being built.
+  void push() {
+    if (!corked_) return;
+    int off = 0;
+    int on = 1;
+    ::setsockopt(socket_, IPPROTO_TCP, TCP_CORK, &off, sizeof(off));
+    ::setsockopt(socket_, IPPROTO_TCP, TCP_CORK, &on, sizeof(on));
+  }
   SocketCork(const SocketCork&) = delete;
   SocketCork& operator=(const SocketCork&) = delete;
 

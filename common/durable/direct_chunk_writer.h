@@ -1,10 +1,9 @@
 #pragma once
 
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
-#include <mutex>
-#include <thread>
+
+#include "common/durable/chunk_worker.h"
 
 namespace gateway::durable {
 
@@ -33,25 +32,18 @@ class DirectChunkWriter {
   // Waits for the previous chunk, then starts writing this one at `offset` and returns.
   // `data` must stay untouched until the next submit() or wait() returns. False when a
   // chunk failed; errorNumber() says why.
-  bool submit(const char* data, std::size_t length, std::uint64_t offset);
+  bool submit(const char* data, std::size_t length, std::uint64_t offset) {
+    return worker_.submit(data, length, offset);
+  }
   // Waits for the chunk in flight and turns O_DIRECT off again (for the unaligned tail).
   bool wait();
-  int errorNumber() const { return error_; }
+  int errorNumber() const { return worker_.errorNumber(); }
 
  private:
-  void run();
-
   int fd_;
   bool enabled_ = false;
   int original_flags_ = 0;
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  const char* chunk_ = nullptr;  // in flight while not null
-  std::size_t length_ = 0;
-  std::uint64_t offset_ = 0;
-  bool stopping_ = false;
-  int error_ = 0;
-  std::thread thread_;  // started by enable()
+  ChunkWorker worker_;
 };
 
 }  // namespace gateway::durable

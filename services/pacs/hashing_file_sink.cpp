@@ -57,9 +57,6 @@ offile_off_t HashingFileSink::write(const void* buf, offile_off_t buflen) {
   if (failure_ != Failure::kNone || buflen <= 0) return 0;
   auto length = static_cast<std::size_t>(buflen);
   const auto* bytes = static_cast<const char*>(buf);
-  // Hashed here, where the bytes are, while the writer thread writes the previous buffer
-  // (measured: hashing on the writer thread instead made it the bottleneck).
-  sha_.update(bytes, length);
   written_ += length;
   while (length > 0) {
     const std::size_t n = std::min(length, kBufferBytes - filled_);
@@ -81,6 +78,7 @@ bool HashingFileSink::flushFullBuffer() {
     }
   }
   if (!direct_) {
+    hashHere(buffers_[current_].get(), filled_);
     if (!writeOut(buffers_[current_].get(), filled_, on_disk_)) return false;
     on_disk_ += filled_;
     filled_ = 0;
@@ -95,8 +93,17 @@ bool HashingFileSink::flushFullBuffer() {
       return false;
     }
   }
-  // Returns once the other buffer's chunk is on its way no more.
+  // Each submit returns once that stage is done with the other buffer; hashing and writing
+  // this one then run on their own threads, in parallel, while the other buffer fills.
+  if (!hasher_) {
+    hasher_.emplace([this](const char* data, std::size_t length, std::uint64_t) {
+      sha_.update(data, length);
+      return 0;
+    });
+  }
+  // Not handed to the hasher when the writer refuses it: directFailed() hashes it here.
   if (!direct_->submit(buffers_[current_].get(), filled_, on_disk_)) return directFailed();
+  hasher_->submit(buffers_[current_].get(), filled_, 0);
   in_flight_ = current_;
   in_flight_offset_ = on_disk_;
   on_disk_ += filled_;
@@ -109,6 +116,7 @@ bool HashingFileSink::flushFullBuffer() {
 // chunks: write that chunk (still in its buffer) through the page cache and never try again.
 // Anything else is a real write error.
 bool HashingFileSink::directFailed() {
+  if (hasher_) hasher_->wait();  // the buffers are rewritten below and refilled after
   direct_->wait();
   const int error = direct_->errorNumber();
   direct_.reset();
@@ -122,6 +130,7 @@ bool HashingFileSink::directFailed() {
   }
   if (!writeOut(buffers_[failed].get(), kBufferBytes, in_flight_offset_)) return false;
   if (filled_ == kBufferBytes) {
+    hashHere(buffers_[current_].get(), filled_);
     if (!writeOut(buffers_[current_].get(), filled_, on_disk_)) return false;
     on_disk_ += filled_;
     filled_ = 0;
@@ -135,7 +144,11 @@ bool HashingFileSink::finish() {
     if (!direct_->wait() && !directFailed()) return false;
     in_flight_ = -1;
   }
-  if (filled_ == 0) return true;
+  if (filled_ == 0) {
+    if (hasher_) hasher_->wait();
+    return true;
+  }
+  hashHere(buffers_[current_].get(), filled_);
   if (!writeLastBuffer()) return false;
   on_disk_ += filled_;
   filled_ = 0;
@@ -185,6 +198,15 @@ bool HashingFileSink::writeOut(const char* bytes, std::size_t length, std::uint6
   return true;
 }
 
-std::string HashingFileSink::finishHash() { return sha_.finishHex(); }
+// In order after every buffer the hashing thread has had.
+void HashingFileSink::hashHere(const char* bytes, std::size_t length) {
+  if (hasher_) hasher_->wait();
+  sha_.update(bytes, length);
+}
+
+std::string HashingFileSink::finishHash() {
+  if (hasher_) hasher_->wait();
+  return sha_.finishHex();
+}
 
 }  // namespace gateway::pacs

@@ -10,6 +10,7 @@
 
 #include "common/crypto/sha256.h"
 #include "common/durable/chunk_buffers.h"
+#include "common/durable/chunk_worker.h"
 #include "common/durable/direct_chunk_writer.h"
 
 namespace gateway::pacs {
@@ -20,7 +21,9 @@ namespace gateway::pacs {
 // way. Size limits are the edge's (incoming_dataset.h); this only reports I/O errors.
 //
 // An object larger than one buffer is written in full buffers with O_DIRECT on a writer
-// thread while the next buffer fills (durable::DirectChunkWriter, ADR 0020). The last (for a
+// thread and hashed on a hashing thread, both while the next buffer fills
+// (durable::DirectChunkWriter, durable::ChunkWorker, ADR 0020), so the receiving thread only
+// reads the socket and copies. The last (for a
 // small object the only) buffer is written at the end: its whole 4 KiB blocks with O_DIRECT
 // on the receiving thread, the rest through the page cache. Where O_DIRECT is not available
 // (tmpfs, some overlay file systems), everything goes through the page cache with early
@@ -57,6 +60,8 @@ class HashingFileSink : public DcmConsumer {
   bool flushFullBuffer();
   bool directFailed();
   bool writeLastBuffer();
+  // Hashes on this thread, after whatever the hashing thread still has.
+  void hashHere(const char* bytes, std::size_t length);
   // Through the page cache, with early write-back.
   bool writeOut(const char* bytes, std::size_t length, std::uint64_t offset);
 
@@ -70,8 +75,10 @@ class HashingFileSink : public DcmConsumer {
   std::uint64_t on_disk_ = 0;  // file offset of the buffer being filled
   std::uint64_t writeback_started_ = 0;
   bool direct_unavailable_ = false;
-  crypto::Sha256 sha_;                                // hashes each write() where its bytes are
-  std::optional<durable::DirectChunkWriter> direct_;  // destroyed first: waits for its chunk
+  crypto::Sha256 sha_;  // hashes each buffer's bytes, in file order
+  // Both destroyed before the buffers and the hash: each waits for its chunk.
+  std::optional<durable::ChunkWorker> hasher_;
+  std::optional<durable::DirectChunkWriter> direct_;
   Failure failure_ = Failure::kNone;
   int errno_ = 0;
 };
