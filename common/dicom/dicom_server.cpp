@@ -88,7 +88,12 @@ void DicomServer::bind() {
   }
   // DCMTK's acceptor asks this layer for each association's connection; it hands over the
   // sessions the admission thread established (the network does not own it).
-  if (tls_) ASC_setTransportLayer(network_, tls_.get(), 0);
+  // Without TLS, each connection can batch a query's answers into one write() (ADR 0020).
+  if (tls_) {
+    ASC_setTransportLayer(network_, tls_.get(), 0);
+  } else {
+    ASC_setTransportLayer(network_, &plain_transport_, 0);
+  }
 }
 
 void DicomServer::start() {

@@ -19,6 +19,7 @@
 
 #include "common/config/gateway_config.h"
 #include "common/dicom/access_policy.h"
+#include "common/dicom/batching_connection.h"
 #include "common/dicom/connection_admission.h"
 #include "common/dicom/dimse_session.h"
 #include "common/dicom/providers.h"
@@ -133,7 +134,8 @@ class DicomServer {
   spdlog::logger& logger_;
   TcpListener listener_;
   T_ASC_Network* network_ = nullptr;
-  std::unique_ptr<TlsServerContext> tls_;  // TLS port; outlives network_, which uses it
+  std::unique_ptr<TlsServerContext> tls_;   // TLS port; outlives network_, which uses it
+  BatchingTransportLayer plain_transport_;  // a port without TLS; the same
   AccessRules access_;
   SessionOptions session_options_;
   logging::RateLimitedLog refusals_;

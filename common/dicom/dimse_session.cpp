@@ -8,12 +8,13 @@
 
 #include <cctype>
 #include <functional>
+#include <optional>
 
+#include "common/dicom/answer_burst.h"
 #include "common/dicom/command_reader.h"
 #include "common/dicom/command_writer.h"
 #include "common/dicom/dimse_status.h"
 #include "common/dicom/service_observer.h"
-#include "common/dicom/socket_cork.h"
 #include "common/dicom/store_request.h"
 #include "common/dicom_values/value_checks.h"
 #include "common/logging/peer_text.h"
@@ -24,9 +25,9 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using logging::escaped;
 constexpr int kIdlePollSeconds = 1;
-// A corked burst of C-FIND answers is pushed out this often, so the peer decodes the first
+// A burst of C-FIND answers is pushed out this often, so the peer decodes the first
 // answers while the server builds the rest instead of waiting for the whole burst (ADR 0020).
-constexpr std::size_t kAnswersPerPush = 10;
+constexpr std::size_t kAnswersPerPush = 5;
 
 long long millisecondsSince(Clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
@@ -500,6 +501,7 @@ OFCondition DimseSession::find(const DimseCommand& command) {
   }
   std::size_t sent = 0;
   std::string summary;
+  std::optional<AnswerBurst> burst;  // from the first answer to the final response
   auto finalResponse = [&](const DimseReply& reply) {
     rsp.DimseStatus = reply.status;
     rsp.DataSetType = DIMSE_DATASET_NULL;
@@ -511,8 +513,13 @@ OFCondition DimseSession::find(const DimseCommand& command) {
                 millisecondsSince(started), status::format(reply.status),
                 reply.comment.empty() ? "" : " error=\"" + escaped(reply.comment, 500) + "\"");
     report(command, reply.status, started, 0, sent, reply.comment);
-    return DIMSE_sendMessageUsingMemoryData(assoc_, command.presentation_id, &response,
-                                            detail.get(), nullptr, nullptr, nullptr);
+    OFCondition cond = DIMSE_sendMessageUsingMemoryData(assoc_, command.presentation_id, &response,
+                                                        detail.get(), nullptr, nullptr, nullptr);
+    if (burst && !burst->finish() && cond.good()) {
+      cond = makeOFCondition(OFM_dcmnet, DULC_TCPIOERROR, OF_error,
+                             "the C-FIND answers could not be sent");
+    }
+    return cond;
   };
 
   std::unique_ptr<DcmDataset> identifier;
@@ -537,9 +544,9 @@ OFCondition DimseSession::find(const DimseCommand& command) {
       find_failed);
   if (!start.query) return finalResponse(start.refusal);
   FindQuery& query = *start.query;
-  // The answers and the final response leave in full segments; uncorked on return, after
-  // the final response is written.
-  SocketCork cork(socket_);
+  // The answers and the final response leave in batches, the last one with the final
+  // response.
+  burst.emplace(assoc_, socket_);
 
   auto answer_failed = [](const std::string&) {
     return DimseReply::failure(status::kUnableToProcess, "query failed: internal error");
@@ -578,7 +585,10 @@ OFCondition DimseSession::find(const DimseCommand& command) {
                                             answer.get(), nullptr, nullptr);
     if (cond.bad()) return cond;
     ++sent;
-    if (sent % kAnswersPerPush == 0) cork.push();
+    if (sent % kAnswersPerPush == 0 && !burst->push()) {
+      return makeOFCondition(OFM_dcmnet, DULC_TCPIOERROR, OF_error,
+                             "the C-FIND answers could not be sent");
+    }
   }
   summary = query.summary();
   return finalResponse(guarded<DimseReply>(

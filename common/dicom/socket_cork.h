@@ -10,8 +10,9 @@ namespace gateway::dicom {
 // sends what is left when it goes out of scope. DCMTK writes every PDU as two write()s
 // (header, then data), and a C-FIND pending response is two PDUs: with TCP_NODELAY each
 // became its own segment, four per answer. Corked, the answers leave in full segments
-// (ADR 0020). The kernel still sends a corked partial segment after 200 ms, so a slow query
-// delays nothing by more than that. A socket that refuses the option is left as it is.
+// (ADR 0020). Used where the connection cannot batch the writes itself (a TLS port; see
+// AnswerBurst). The kernel still sends a corked partial segment after 200 ms, so a slow
+// query delays nothing by more than that. A socket that refuses the option is left as it is.
 class SocketCork {
  public:
   explicit SocketCork(int socket) : socket_(socket) {
